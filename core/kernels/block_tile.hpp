@@ -1,0 +1,149 @@
+// The block-tile kernel: one 10 s tile of one track, all channels. It K-weights the audio
+// and sums energies per 10 ms sub-block, and gathers the sample statistics (peaks, DC,
+// clipping, silence, stereo correlation, octave bands). Every sum runs in frame order
+// inside the tile, so the result does not depend on which thread or device ran it.
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/biquad.hpp"
+#include "kernels/gloss_hd.hpp"
+#include "kernels/meter_plan.hpp"
+
+namespace gloss::kernels {
+
+GLOSS_HD double abs_value(double x) { return x < 0 ? -x : x; }
+
+// Length of the clipped run that starts at frame i (i is clipped, i - 1 is not).
+GLOSS_HD std::int64_t clipped_run_length(const float* x, std::int64_t i, std::int64_t frames,
+                                         double clip_level) {
+  std::int64_t j = i;
+  while (j < frames && abs_value(x[j]) >= clip_level) ++j;
+  return j - i;
+}
+
+struct BlockTileFilters {
+  BiquadState shelf[kMaxChannels];
+  BiquadState rlb[kMaxChannels];
+  BiquadState band[kOctaveBands];
+};
+
+GLOSS_HD void flush_filters(const MeterPlan& p, BlockTileFilters& f) {
+  for (int c = 0; c < p.channels; ++c) {
+    biquad_flush(f.shelf[c]);
+    biquad_flush(f.rlb[c]);
+  }
+  for (int b = 0; b < p.bands; ++b) biquad_flush(f.band[b]);
+}
+
+// Runs the filters over frame i; writes K-weighted samples to kw[] and band outputs to bw[].
+GLOSS_HD void filter_frame(const MeterPlan& p, const float* samples, std::int64_t i,
+                           BlockTileFilters& f, double* kw, double* bw) {
+  double mono = 0;
+  for (int c = 0; c < p.channels; ++c) {
+    const double x = samples[c * p.frames + i];
+    kw[c] = biquad_step(p.k_rlb, f.rlb[c], biquad_step(p.k_shelf, f.shelf[c], x));
+    if (p.weight[c] > 0) mono += x;
+  }
+  mono = mono * p.mono_scale;
+  for (int b = 0; b < p.bands; ++b) bw[b] = biquad_step(p.band[b], f.band[b], mono);
+}
+
+GLOSS_HD void clear_tile_stats(TileStats& s) {
+  for (int c = 0; c < kMaxChannels; ++c) {
+    s.peak[c] = 0;
+    s.sum[c] = 0;
+    s.sum_sq[c] = 0;
+    s.clip_runs[c] = 0;
+    s.clip_samples[c] = 0;
+  }
+  s.first_loud = -1;
+  s.last_loud = -1;
+  s.sum_lr = 0;
+  for (int b = 0; b < kOctaveBands; ++b) s.band[b] = 0;
+}
+
+// Sample statistics of frame i (raw samples, before any filter).
+GLOSS_HD void frame_statistics(const MeterPlan& p, const float* samples, std::int64_t i,
+                               TileStats& s) {
+  bool loud = false;
+  for (int c = 0; c < p.channels; ++c) {
+    const float* x = samples + c * p.frames;
+    const double v = x[i];
+    const double a = abs_value(v);
+    if (a > s.peak[c]) s.peak[c] = a;
+    s.sum[c] += v;
+    s.sum_sq[c] += v * v;
+    if (a > p.silence_threshold) loud = true;
+    const bool run_starts = a >= p.clip_level && (i == 0 || abs_value(x[i - 1]) < p.clip_level);
+    if (run_starts) {
+      const std::int64_t n = clipped_run_length(x, i, p.frames, p.clip_level);
+      if (n >= p.min_clip_run) {
+        s.clip_runs[c] += 1;
+        s.clip_samples[c] += n;
+      }
+    }
+  }
+  if (loud) {
+    if (s.first_loud < 0) s.first_loud = i;
+    s.last_loud = i;
+  }
+  if (p.stereo) s.sum_lr += static_cast<double>(samples[i]) * static_cast<double>(samples[p.frames + i]);
+}
+
+// Processes block tile t. weighted_energy[k] receives, for each complete sub-block k of the
+// tile, sum over channels (in channel order) of weight * sum of squared K-weighted samples.
+// mono_energy[k] (stereo only, else unused) receives sum of (kL + kR)^2 / 2: the energy of
+// the mono downmix (L+R)/2 played on both channels.
+GLOSS_HD void meter_block_tile(const MeterPlan& p, const float* samples, std::int64_t t,
+                               double* weighted_energy, double* mono_energy, TileStats& stats) {
+  BlockTileFilters f;
+  double kw[kMaxChannels];
+  double bw[kOctaveBands];
+  clear_tile_stats(stats);
+
+  const std::int64_t k0 = t * kSubblocksPerTile;
+  std::int64_t k1 = k0 + kSubblocksPerTile;
+  if (k1 > p.subblocks) k1 = p.subblocks;
+
+  // Warm-up over the halo: filters only, nothing accumulated.
+  const std::int64_t warm0 = k0 > kHaloSubblocks ? k0 - kHaloSubblocks : 0;
+  for (std::int64_t k = warm0; k < k0; ++k) {
+    const std::int64_t end = subblock_start(k + 1, p.sample_rate);
+    for (std::int64_t i = subblock_start(k, p.sample_rate); i < end; ++i) filter_frame(p, samples, i, f, kw, bw);
+    flush_filters(p, f);
+  }
+
+  const std::int64_t first = tile_first_frame(p, t);
+  const std::int64_t last = tile_end_frame(p, t);
+  std::int64_t k = k0;
+  std::int64_t next_boundary = k < k1 ? subblock_start(k + 1, p.sample_rate) : last;
+  double acc[kMaxChannels] = {};
+  double acc_mono = 0;
+  for (std::int64_t i = first; i < last; ++i) {
+    filter_frame(p, samples, i, f, kw, bw);
+    frame_statistics(p, samples, i, stats);
+    for (int b = 0; b < p.bands; ++b) stats.band[b] += bw[b] * bw[b];
+    if (k >= k1) continue;  // frames after the last complete sub-block: statistics only
+    for (int c = 0; c < p.channels; ++c) acc[c] += kw[c] * kw[c];
+    if (p.stereo) {
+      const double m = kw[0] + kw[1];
+      acc_mono += m * m;
+    }
+    if (i + 1 == next_boundary) {
+      double w = 0;
+      for (int c = 0; c < p.channels; ++c) {
+        w += p.weight[c] * acc[c];
+        acc[c] = 0;
+      }
+      weighted_energy[k] = w;
+      if (p.stereo) mono_energy[k] = acc_mono * 0.5;
+      acc_mono = 0;
+      flush_filters(p, f);
+      ++k;
+      next_boundary = k < k1 ? subblock_start(k + 1, p.sample_rate) : last;
+    }
+  }
+}
+
+}  // namespace gloss::kernels
