@@ -8,7 +8,7 @@
 #include "filter_design.hpp"
 #include "gloss/meter.hpp"
 #include "meter_work.hpp"
-#include "support/bits.hpp"
+#include "gloss/fingerprint.hpp"
 #include "support/signals.hpp"
 
 namespace gloss {
@@ -38,7 +38,7 @@ TrackAnalysis run(Backend& backend, const AudioTrack& t, TruePeakMode mode) {
 }
 
 void expect_identical(const TrackAnalysis& expected, const TrackAnalysis& actual, const std::string& what) {
-  const std::string diff = test::first_difference(expected, actual);
+  const std::string diff = first_difference(expected, actual);
   EXPECT_TRUE(diff.empty()) << what << ": " << diff;
 }
 

@@ -1,5 +1,6 @@
-// Bit-level comparison of analysis results: the backends promise identical bits, so tests
-// compare every number's representation, and a failure names the field and both values in hex.
+// Bit-level fingerprints of analysis results. The backends promise identical bits, so tests
+// and `gloss selftest` compare every number's representation; a difference names the field
+// and both values in hex.
 #pragma once
 
 #include <cstdint>
@@ -7,7 +8,7 @@
 
 #include "gloss/analysis.hpp"
 
-namespace gloss::test {
+namespace gloss {
 
 // Every number of the analysis as "field=hexbits" lines (optional: "none").
 std::string analysis_bits(const TrackAnalysis& a);
@@ -17,4 +18,4 @@ std::string first_difference(const TrackAnalysis& a, const TrackAnalysis& b);
 
 std::uint64_t fnv1a(const std::string& bytes);
 
-}  // namespace gloss::test
+}  // namespace gloss

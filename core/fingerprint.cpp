@@ -1,11 +1,11 @@
-#include "support/bits.hpp"
+#include "gloss/fingerprint.hpp"
 
 #include <bit>
 #include <cstdio>
 #include <sstream>
 #include <vector>
 
-namespace gloss::test {
+namespace gloss {
 
 namespace {
 
@@ -83,4 +83,4 @@ std::uint64_t fnv1a(const std::string& bytes) {
   return h;
 }
 
-}  // namespace gloss::test
+}  // namespace gloss
