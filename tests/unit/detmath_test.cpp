@@ -2,7 +2,7 @@
 // exact values, special values, and golden bit patterns that pin down every
 // last bit (the whole point of detmath is bit-identical results everywhere).
 
-#include "core/detmath.hpp"
+#include "detmath.hpp"
 
 #include <gtest/gtest.h>
 
