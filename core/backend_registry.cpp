@@ -47,6 +47,12 @@ std::vector<BackendInfo> list_backends() {
 std::unique_ptr<Backend> make_backend(std::string_view spec, int threads) {
   if (spec == "cpu") return std::make_unique<CpuBackend>(threads);
   if (spec == "reference") return std::make_unique<ReferenceBackend>();
+  if (spec.starts_with("reference:")) {  // shuffled work order, for determinism checks
+    int seed = 0;
+    if (!parse_index(spec.substr(10), seed))
+      throw Error("bad device '" + std::string(spec) + "': expected reference:SEED with SEED a number");
+    return std::make_unique<ReferenceBackend>(static_cast<std::uint64_t>(seed));
+  }
   if (spec == "auto") {
 #if GLOSS_HAVE_CUDA
     if (cuda_device_count() > 0) return make_cuda(0);
@@ -60,7 +66,7 @@ std::unique_ptr<Backend> make_backend(std::string_view spec, int threads) {
       throw Error("bad device '" + std::string(spec) + "': expected cuda:N with N a device number");
     return make_cuda(device);
   }
-  throw Error("unknown device '" + std::string(spec) + "': use auto, cpu, reference, cuda or cuda:N");
+  throw Error("unknown device '" + std::string(spec) + "': use auto, cpu, reference, reference:SEED, cuda or cuda:N");
 }
 
 }  // namespace gloss

@@ -33,7 +33,8 @@ struct BackendInfo {
 std::vector<BackendInfo> list_backends();
 
 // "auto" (the first CUDA device when one is usable, else cpu), "cpu", "reference",
-// "cuda" (= cuda:0) or "cuda:N". threads = 0 means all hardware threads (cpu only).
+// "reference:SEED" (the reference executor with its work shuffled by SEED: a determinism
+// check), "cuda" (= cuda:0) or "cuda:N". threads = 0 means all hardware threads (cpu only).
 // Throws gloss::Error naming the problem when the backend is unknown or unavailable.
 std::unique_ptr<Backend> make_backend(std::string_view spec, int threads = 0);
 
