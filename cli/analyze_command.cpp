@@ -1,0 +1,264 @@
+#include "analyze_command.hpp"
+
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fmt/format.h>
+#include <map>
+#include <new>
+
+#include "atomic_file.hpp"
+#include "catalog.hpp"
+#include "decode.hpp"
+#include "exit_codes.hpp"
+#include "gloss/meter.hpp"
+#include "progress.hpp"
+#include "report.hpp"
+#include "report_csv.hpp"
+#include "report_json.hpp"
+#include "report_table.hpp"
+
+namespace gloss::cli {
+
+namespace {
+
+// Everything one run needs besides the album at hand.
+struct RunContext {
+  const AnalyzeOptions& options;
+  RunSettings settings;
+  Backend& backend;
+  tbb::task_arena& decoders;
+  Progress& progress;
+};
+
+// decode_file never throws for bad input, but a huge honest file can still exhaust memory.
+DecodeResult decode_guarded(const CatalogTrack& t) {
+  try {
+    return decode_file(t.path, t.display);
+  } catch (const std::bad_alloc&) {
+    return {std::nullopt, t.display + ": not enough memory to decode this file; close other programs or measure it alone"};
+  } catch (const std::exception& e) {
+    return {std::nullopt, fmt::format("{}: cannot decode: {}", t.display, e.what())};
+  }
+}
+
+// Decodes the album's tracks on the decoder threads; results land by input index.
+std::vector<DecodeResult> decode_album(const CatalogAlbum& album, RunContext& run) {
+  std::vector<DecodeResult> decoded(album.tracks.size());
+  run.decoders.execute([&] {
+    tbb::parallel_for(std::size_t{0}, album.tracks.size(), [&](std::size_t i) {
+      decoded[i] = decode_guarded(album.tracks[i]);
+      run.progress.step(album.tracks[i].display);
+    });
+  });
+  return decoded;
+}
+
+std::optional<double> deviation(const TrackAnalysis& track, const AlbumAnalysis& album) {
+  if (std::isinf(track.integrated_lufs) || std::isinf(album.integrated_lufs)) return std::nullopt;
+  return track.integrated_lufs - album.integrated_lufs;
+}
+
+// Measures the decodable tracks in one batch and fills the report rows in input order.
+void measure(std::vector<DecodeResult>& decoded, AlbumReport& report, RunContext& run) {
+  std::vector<const AudioTrack*> batch;
+  std::vector<std::size_t> rows;  // report row of each batch entry
+  for (std::size_t i = 0; i < decoded.size(); ++i) {
+    if (decoded[i].ok()) {
+      batch.push_back(&*decoded[i].track);
+      rows.push_back(i);
+      report.tracks[i].layout = decoded[i].track->layout;
+    } else {
+      report.tracks[i].error = decoded[i].error;
+    }
+  }
+  if (batch.empty()) return;
+  try {
+    std::vector<TrackAnalysis> results = analyze_tracks(run.backend, batch, run.settings.meter);
+    for (std::size_t k = 0; k < results.size(); ++k) report.tracks[rows[k]].analysis = std::move(results[k]);
+  } catch (const std::exception& e) {
+    for (std::size_t row : rows)
+      report.tracks[row].error = fmt::format("{}: measurement failed: {}", report.tracks[row].file, e.what());
+  }
+}
+
+// Album statistics over the measured tracks, then each track's deviation from them.
+void summarize_album(AlbumReport& report, const AlbumLoudnessRule rule, bool keep_series) {
+  std::vector<const TrackAnalysis*> measured;
+  for (const TrackReport& t : report.tracks)
+    if (t.measured()) measured.push_back(&*t.analysis);
+  if (!measured.empty()) report.album = analyze_album(measured, rule);
+  for (TrackReport& t : report.tracks) {
+    if (!t.measured()) continue;
+    if (report.album) t.album_deviation_lu = deviation(*t.analysis, *report.album);
+    // The per-block data served the album statistics; a catalog run must not hoard it.
+    t.analysis->block_energies = {};
+    t.analysis->lra_energies = {};
+    if (!keep_series) t.analysis->short_term_lufs = {};
+  }
+}
+
+AlbumReport analyze_album_files(const CatalogAlbum& album, RunContext& run) {
+  AlbumReport report;
+  report.path = album.display;
+  for (const CatalogTrack& t : album.tracks) report.tracks.push_back({t.display, {}, {}, {}, {}});
+  std::vector<DecodeResult> decoded = decode_album(album, run);
+  measure(decoded, report, run);
+  summarize_album(report, run.settings.album_rule, !run.options.json_path.empty());
+  return report;
+}
+
+// The --json/--csv destinations are checked before the run, not after hours of work.
+std::string check_destinations(const AnalyzeOptions& o) {
+  for (const std::string& path : {o.json_path, o.csv_path})
+    if (!path.empty())
+      if (std::string why = check_output_destination(path); !why.empty()) return why;
+  return {};
+}
+
+bool write_reports(const RunReport& report, const AnalyzeOptions& o) {
+  bool ok = true;
+  auto write = [&](const std::string& path, const std::string& text) {
+    if (path.empty()) return;
+    if (const std::string why = write_file_atomically(path, text); !why.empty()) {
+      fmt::print(stderr, "gloss analyze: {}; nothing was written there\n", why);
+      ok = false;
+    }
+  };
+  write(o.json_path, o.json_path.empty() ? "" : render_json(report));
+  write(o.csv_path, o.csv_path.empty() ? "" : render_csv(report));
+  return ok;
+}
+
+void print_problems(const Catalog& catalog) {
+  for (const CatalogProblem& p : catalog.problems)
+    fmt::print(stderr, "gloss analyze: {} {}: {}\n", p.missed_input ? "error:" : "warning:", p.path, p.message);
+}
+
+void print_summary(const RunReport& report, const Backend& backend, double seconds, bool quiet) {
+  const std::size_t tracks = report.track_count(), measured = report.measured_count();
+  if (measured < tracks) {
+    fmt::print(stderr, "failed:\n");
+    for (const AlbumReport& a : report.albums)
+      for (const TrackReport& t : a.tracks)
+        if (!t.measured()) fmt::print(stderr, "  {}\n", t.error);
+  }
+  if (quiet) return;
+  fmt::print(stderr, "gloss: {} track{} measured, {} failed, {} file{} skipped (not audio), {:.2f} s on {} ({})\n",
+             measured, measured == 1 ? "" : "s", tracks - measured, report.skipped_files,
+             report.skipped_files == 1 ? "" : "s", seconds, backend.name(), backend.description());
+}
+
+int exit_status(const RunReport& report) {
+  bool missed = report.measured_count() < report.track_count();
+  for (const CatalogProblem& p : report.problems) missed = missed || p.missed_input;
+  return missed ? kExitSomeFailed : kExitOk;
+}
+
+// auto | cpu | reference | cuda | cuda:N; whether the device exists is checked later (exit 3).
+std::string validate_device(const std::string& spec) {
+  if (spec == "auto" || spec == "cpu" || spec == "reference" || spec == "cuda") return {};
+  if (spec.starts_with("cuda:") && spec.size() > 5 &&
+      spec.find_first_not_of("0123456789", 5) == std::string::npos && spec.size() < 10)
+    return {};
+  return "expected auto, cpu, reference, cuda or cuda:N (N a device number)";
+}
+
+}  // namespace
+
+CLI::App* add_analyze_command(CLI::App& app, AnalyzeOptions& o) {
+  CLI::App* cmd = app.add_subcommand(
+      "analyze",
+      "Measure loudness (BS.1770-4 / EBU R128) of every track and album under PATH...\n"
+      "Folders are scanned recursively; an album is the audio files of one folder, in natural\n"
+      "name order. Prints one table per album on stdout (integrated LUFS, LRA, true peak,\n"
+      "sample peak, max momentary/short-term, PLR, deviation from the album, notes) and\n"
+      "optionally writes deterministic JSON/CSV reports (byte-identical on every device and\n"
+      "thread count). A file that cannot be measured is reported and the run goes on.");
+  cmd->add_option("paths", o.paths, "Audio files or folders (scanned recursively)")->required();
+  cmd->add_option("--json", o.json_path, "Write the JSON report (schema gloss.analysis v1) to FILE")
+      ->type_name("FILE");
+  cmd->add_option("--csv", o.csv_path, "Write a CSV report (one row per track and per album) to FILE")
+      ->type_name("FILE");
+  cmd->add_option("--device", o.device, "Backend: auto, cpu, reference, cuda or cuda:N (never falls back)")
+      ->type_name("DEVICE")
+      ->check(CLI::Validator(validate_device, "DEVICE"))
+      ->capture_default_str();
+  cmd->add_option("--threads", o.threads, "CPU threads for decoding and the cpu backend (0 = all)")
+      ->check(CLI::Range(0, 1024))
+      ->capture_default_str();
+  const std::map<std::string, TruePeakMode> true_peak = {{"itu", TruePeakMode::Itu},
+                                                         {"precise", TruePeakMode::Precise}};
+  cmd->add_option("--true-peak", o.true_peak, "True-peak detector: itu (BS.1770 Annex 2) or precise (16x)")
+      ->transform(CLI::CheckedTransformer(true_peak))
+      ->default_str("itu");
+  const std::map<std::string, AlbumLoudnessRule> rules = {{"pooled", AlbumLoudnessRule::Pooled},
+                                                          {"loudest", AlbumLoudnessRule::LoudestTrack},
+                                                          {"mean", AlbumLoudnessRule::Mean}};
+  cmd->add_option("--album-rule", o.album_rule,
+                  "Album loudness: pooled (gating over all tracks' blocks, ReplayGain 2.0), loudest "
+                  "(AES77) or mean (energy mean of the tracks)")
+      ->transform(CLI::CheckedTransformer(rules))
+      ->default_str("pooled");
+  cmd->add_flag("-q,--quiet", o.quiet, "No progress and no summary line on stderr (failures are still listed)");
+  cmd->footer(
+      "Examples:\n"
+      "  gloss analyze ~/Music/Album --json report.json\n"
+      "  gloss analyze catalog/ --device cuda:0 --csv catalog.csv\n"
+      "  gloss analyze a.flac b.flac --album-rule loudest --true-peak precise\n"
+      "Exit status: 0 all files measured; 1 some files failed (the rest were measured and\n"
+      "reported); 2 usage error; 3 no audio files found or the device is unavailable;\n"
+      "4 a report could not be written.");
+  return cmd;
+}
+
+int run_analyze(const AnalyzeOptions& o) {
+  const auto start = std::chrono::steady_clock::now();
+  if (const std::string why = check_destinations(o); !why.empty()) {
+    fmt::print(stderr, "gloss analyze: {}\n", why);
+    return kExitUsage;
+  }
+  std::unique_ptr<Backend> backend;
+  try {
+    backend = make_backend(o.device, o.threads);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "gloss analyze: device '{}' is unavailable: {}\n(run `gloss devices` to see what this machine has)\n",
+               o.device, e.what());
+    return kExitNothingToDo;
+  }
+
+  const Catalog catalog = scan_catalog(o.paths);
+  print_problems(catalog);
+  if (catalog.track_count() == 0) {
+    fmt::print(stderr,
+               "gloss analyze: nothing to do: no audio files found ({} other file{} skipped). gloss reads "
+               ".wav .wave .aif .aiff .aifc .flac .ogg .oga .opus .mp3 .caf .w64 .rf64\n",
+               catalog.skipped_files, catalog.skipped_files == 1 ? "" : "s");
+    return kExitNothingToDo;
+  }
+
+  RunReport report;
+  report.settings.meter.true_peak = o.true_peak;
+  report.settings.album_rule = o.album_rule;
+  report.problems = catalog.problems;
+  report.skipped_files = catalog.skipped_files;
+  tbb::task_arena decoders(o.threads > 0 ? o.threads : tbb::task_arena::automatic);
+  Progress progress(catalog.track_count(), o.quiet);
+  RunContext run{o, report.settings, *backend, decoders, progress};
+  for (const CatalogAlbum& album : catalog.albums) {
+    report.albums.push_back(analyze_album_files(album, run));
+    progress.clear();
+    std::fputs(render_album_table(report.albums.back()).c_str(), stdout);
+    std::fflush(stdout);
+  }
+
+  const bool written = write_reports(report, o);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  print_summary(report, *backend, seconds, o.quiet);
+  return written ? exit_status(report) : kExitOutputFailed;
+}
+
+}  // namespace gloss::cli

@@ -1,0 +1,29 @@
+// `gloss analyze PATH...`: measure every track and album, print a table, write reports.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+#include "gloss/analysis.hpp"
+
+namespace gloss::cli {
+
+struct AnalyzeOptions {
+  std::vector<std::string> paths;
+  std::string json_path;  // empty: no JSON report
+  std::string csv_path;   // empty: no CSV report
+  std::string device = "auto";
+  int threads = 0;  // 0: all hardware threads
+  TruePeakMode true_peak = TruePeakMode::Itu;
+  AlbumLoudnessRule album_rule = AlbumLoudnessRule::Pooled;
+  bool quiet = false;
+};
+
+// Registers the subcommand and its flags on `app`; the values land in `options`.
+CLI::App* add_analyze_command(CLI::App& app, AnalyzeOptions& options);
+
+// Runs the analysis and returns the exit status (exit_codes.hpp).
+int run_analyze(const AnalyzeOptions& options);
+
+}  // namespace gloss::cli

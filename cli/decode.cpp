@@ -1,0 +1,199 @@
+#include "decode.hpp"
+
+#include <sndfile.h>
+
+#include <cmath>
+#include <cstdint>
+#include <fmt/format.h>
+#include <memory>
+#include <system_error>
+#include <vector>
+
+#include "gloss/meter.hpp"
+
+namespace gloss::cli {
+
+namespace {
+
+struct SndfileCloser {
+  void operator()(SNDFILE* f) const { sf_close(f); }
+};
+using SndfilePtr = std::unique_ptr<SNDFILE, SndfileCloser>;
+
+DecodeResult failure(const std::string& name, const std::string& what, const std::string& todo) {
+  return {std::nullopt, fmt::format("{}: {}; {}", name, what, todo)};
+}
+
+bool is_compressed(int format) {
+  switch (format & SF_FORMAT_SUBMASK) {
+    case SF_FORMAT_FLAC:
+    case SF_FORMAT_VORBIS:
+    case SF_FORMAT_OPUS:
+    case SF_FORMAT_ALAC_16:
+    case SF_FORMAT_ALAC_20:
+    case SF_FORMAT_ALAC_24:
+    case SF_FORMAT_ALAC_32:
+    case SF_FORMAT_MPEG_LAYER_I:
+    case SF_FORMAT_MPEG_LAYER_II:
+    case SF_FORMAT_MPEG_LAYER_III: return true;
+    default: return false;
+  }
+}
+
+// How many decoded bytes a file of this size can plausibly hold. Lossy and lossless codecs
+// compress silence enormously (FLAC constant subframes, low-bitrate Opus), so their bound
+// is generous; uncompressed and ADPCM-like formats expand at most ~8x into float32. The
+// floor keeps small files from ever being refused. A header claiming more is lying, and we
+// refuse it before allocating.
+std::uintmax_t max_plausible_bytes(std::uintmax_t file_size, int format) {
+  constexpr std::uintmax_t kFloor = 256ull << 20;
+  const std::uintmax_t ratio = is_compressed(format) ? 16384 : 64;
+  return std::max(kFloor, file_size * ratio);
+}
+
+// libsndfile channel map entries -> BS.1770 roles. Rear left/right are the surround pair
+// (weight 1.41) unless the file also has side channels, as in 7.1, where they are the backs
+// (1.0): the common 5.1 WAV mask (0x3F) names its surrounds "back", and BS.1770 and
+// libebur128 weight them as surrounds, like default_layout(6) does for unmapped files.
+std::vector<ChannelRole> roles_from_map(const std::vector<int>& map) {
+  bool has_sides = false;
+  for (int m : map) has_sides = has_sides || m == SF_CHANNEL_MAP_SIDE_LEFT || m == SF_CHANNEL_MAP_SIDE_RIGHT;
+  std::vector<ChannelRole> roles;
+  for (int m : map) {
+    switch (m) {
+      case SF_CHANNEL_MAP_MONO: roles.push_back(ChannelRole::Mono); break;
+      case SF_CHANNEL_MAP_LEFT:
+      case SF_CHANNEL_MAP_FRONT_LEFT: roles.push_back(ChannelRole::Left); break;
+      case SF_CHANNEL_MAP_RIGHT:
+      case SF_CHANNEL_MAP_FRONT_RIGHT: roles.push_back(ChannelRole::Right); break;
+      case SF_CHANNEL_MAP_CENTER:
+      case SF_CHANNEL_MAP_FRONT_CENTER: roles.push_back(ChannelRole::Center); break;
+      case SF_CHANNEL_MAP_LFE: roles.push_back(ChannelRole::Lfe); break;
+      case SF_CHANNEL_MAP_SIDE_LEFT: roles.push_back(ChannelRole::LeftSurround); break;
+      case SF_CHANNEL_MAP_SIDE_RIGHT: roles.push_back(ChannelRole::RightSurround); break;
+      case SF_CHANNEL_MAP_REAR_LEFT:
+        roles.push_back(has_sides ? ChannelRole::LeftBack : ChannelRole::LeftSurround);
+        break;
+      case SF_CHANNEL_MAP_REAR_RIGHT:
+        roles.push_back(has_sides ? ChannelRole::RightBack : ChannelRole::RightSurround);
+        break;
+      case SF_CHANNEL_MAP_REAR_CENTER: roles.push_back(ChannelRole::BackCenter); break;
+      default: roles.push_back(ChannelRole::Other); break;
+    }
+  }
+  return roles;
+}
+
+// The file's channel map when it carries a complete one, else the WAVE default order.
+std::vector<ChannelRole> channel_layout(SNDFILE* file, int channels) {
+  std::vector<int> map(static_cast<std::size_t>(channels), SF_CHANNEL_MAP_INVALID);
+  const int bytes = static_cast<int>(map.size() * sizeof(int));
+  if (sf_command(file, SFC_GET_CHANNEL_MAP_INFO, map.data(), bytes) == SF_TRUE) {
+    bool complete = true;
+    for (int m : map) complete = complete && m != SF_CHANNEL_MAP_INVALID;
+    if (complete) return roles_from_map(map);
+  }
+  return default_layout(channels);
+}
+
+// Reads interleaved frames until the decoder stops; returns how many frames it delivered.
+std::int64_t read_all(SNDFILE* file, std::vector<float>& interleaved, int channels) {
+  constexpr sf_count_t kChunk = 1 << 16;
+  std::int64_t frames = 0;
+  for (;;) {
+    const std::size_t at = static_cast<std::size_t>(frames) * static_cast<std::size_t>(channels);
+    if (interleaved.size() < at + static_cast<std::size_t>(kChunk * channels))
+      interleaved.resize(at + static_cast<std::size_t>(kChunk * channels));
+    const sf_count_t got = sf_readf_float(file, interleaved.data() + at, kChunk);
+    if (got <= 0) break;
+    frames += got;
+  }
+  interleaved.resize(static_cast<std::size_t>(frames) * static_cast<std::size_t>(channels));
+  return frames;
+}
+
+// libsndfile silently shortens a WAV/AIFF data chunk whose header length runs past the end
+// of the file and notes it in its log; that is a truncated file to us.
+bool header_length_too_big(SNDFILE* file) {
+  char log[4096] = {};
+  sf_command(file, SFC_GET_LOG_INFO, log, sizeof log);
+  const std::string text(log);
+  return text.find("too big") != std::string::npos || text.find("Truncated") != std::string::npos ||
+         text.find("truncated") != std::string::npos;
+}
+
+std::string first_non_finite(const std::vector<float>& interleaved, int channels) {
+  for (std::size_t i = 0; i < interleaved.size(); ++i) {
+    const float v = interleaved[i];
+    if (!std::isfinite(v))
+      return fmt::format("sample {} at frame {}, channel {}", std::isnan(v) ? "NaN" : (v > 0 ? "+Inf" : "-Inf"),
+                         i / static_cast<std::size_t>(channels), i % static_cast<std::size_t>(channels) + 1);
+  }
+  return {};
+}
+
+// libsndfile's messages end with a full stop; ours continue after a semicolon.
+std::string library_error(SNDFILE* file) {
+  std::string text = sf_strerror(file);
+  while (!text.empty() && (text.back() == '.' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+std::string open_error_text(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return "file does not exist (or is a dangling link)";
+  if (std::filesystem::is_directory(path, ec)) return "is a folder, not a file";
+  return {};
+}
+
+}  // namespace
+
+DecodeResult decode_file(const std::filesystem::path& path, const std::string& name) {
+  if (const std::string why = open_error_text(path); !why.empty())
+    return failure(name, why, "check the path");
+
+  SF_INFO info{};
+  SndfilePtr file(sf_open(path.c_str(), SFM_READ, &info));
+  if (!file)
+    return failure(name, fmt::format("cannot decode: {}", library_error(nullptr)),
+                   "check that it is readable and is audio libsndfile supports "
+                   "(WAV, AIFF, FLAC, Ogg Vorbis, Opus, MP3, CAF, W64, RF64)");
+
+  if (info.channels < 1 || info.channels > kMaxChannels)
+    return failure(name, fmt::format("{} channels; gloss measures 1 to {} (mono to 7.1)", info.channels, kMaxChannels),
+                   "downmix or split the file into at most 8 channels");
+  if (info.frames <= 0)
+    return failure(name, "file has no audio frames", "re-export or re-rip the track");
+
+  std::error_code ec;
+  const std::uintmax_t file_size = std::filesystem::file_size(path, ec);
+  const auto claimed = static_cast<std::uintmax_t>(info.frames) * static_cast<std::uintmax_t>(info.channels) * 4u;
+  if (ec || claimed > max_plausible_bytes(file_size, info.format))
+    return failure(name,
+                   fmt::format("header claims {} frames ({} MiB decoded) but the file is only {} bytes", info.frames,
+                               claimed >> 20, file_size),
+                   "the header is corrupt; re-export or re-rip the track");
+
+  std::vector<float> interleaved;
+  // One spare chunk: read_all grows by whole chunks and must not reallocate at the end.
+  interleaved.reserve(static_cast<std::size_t>(info.frames + (1 << 16)) * static_cast<std::size_t>(info.channels));
+  const std::int64_t frames = read_all(file.get(), interleaved, info.channels);
+  if (frames == 0) return failure(name, "file has no audio frames", "re-export or re-rip the track");
+  if (frames < info.frames)
+    return failure(name, fmt::format("truncated: header claims {} frames but only {} could be read", info.frames, frames),
+                   "the file is incomplete; copy or download it again");
+  if (header_length_too_big(file.get()))
+    return failure(name, fmt::format("truncated: the header's data length runs past the end of the file ({} frames readable)", frames),
+                   "the file is incomplete; copy or download it again");
+  if (const std::string where = first_non_finite(interleaved, info.channels); !where.empty())
+    return failure(name, fmt::format("invalid audio: {}", where),
+                   "the file is corrupt or was written by a faulty program; re-export it");
+
+  AudioTrack track = make_track_from_interleaved(interleaved, info.channels, info.samplerate, name);
+  track.layout = channel_layout(file.get(), info.channels);
+  if (const std::string why = check_measurable(track); !why.empty())
+    return failure(name, why, "convert it to a supported format (8000..384000 Hz, 1 to 8 channels)");
+  return {std::move(track), {}};
+}
+
+}  // namespace gloss::cli

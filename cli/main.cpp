@@ -1,0 +1,79 @@
+// gloss: catalog-scale loudness measurement. main only parses the command line and hands
+// over to one subcommand; every subcommand returns its exit status (exit_codes.hpp) upward.
+//
+// Exit status:
+//   0  everything asked for was done (analyze: all files measured; selftest: all identical)
+//   1  some inputs failed (the rest were measured and reported), or selftest found a difference
+//   2  usage error: bad flag or value, unusable --json/--csv destination
+//   3  nothing to do (no audio files found) or the requested device is unavailable
+//   4  a report or demo file could not be written
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+#include <fmt/format.h>
+
+#include "analyze_command.hpp"
+#include "demo_command.hpp"
+#include "devices_command.hpp"
+#include "exit_codes.hpp"
+#include "selftest_command.hpp"
+
+namespace {
+
+constexpr const char* kDescription =
+    "gloss measures the loudness of whole music catalogs (ITU-R BS.1770-4 / EBU R128):\n"
+    "integrated loudness, loudness range, true peak, PLR and more, per track and per album\n"
+    "(an album = the audio files of one folder). The CPU and CUDA backends give bit-identical\n"
+    "numbers, so reports are byte-identical wherever they ran.";
+
+constexpr const char* kFooter =
+    "Examples:\n"
+    "  gloss demo /tmp/gloss-demo                      write a small demo catalog\n"
+    "  gloss analyze ~/Music/Album --json report.json  measure an album, write a JSON report\n"
+    "  gloss analyze catalog/ --device cuda:0          measure a catalog on the first GPU\n"
+    "  gloss devices                                   list the backends --device accepts\n"
+    "  gloss selftest                                  check CPU/GPU bit-identity on this machine\n"
+    "Run `gloss SUBCOMMAND --help` for the flags of each subcommand.\n"
+    "Exit status: 0 all done; 1 some files failed (the rest were measured) or selftest\n"
+    "found a difference; 2 usage error; 3 nothing to do (no audio files) or device\n"
+    "unavailable; 4 a report or demo file could not be written.";
+
+int dispatch(const CLI::App& analyze, const CLI::App& devices, const CLI::App& selftest, const CLI::App& demo,
+             const gloss::cli::AnalyzeOptions& analyze_options, const gloss::cli::SelftestOptions& selftest_options,
+             const gloss::cli::DemoOptions& demo_options) {
+  if (analyze.parsed()) return gloss::cli::run_analyze(analyze_options);
+  if (devices.parsed()) return gloss::cli::run_devices();
+  if (selftest.parsed()) return gloss::cli::run_selftest(selftest_options);
+  if (demo.parsed()) return gloss::cli::run_demo(demo_options);
+  return gloss::cli::kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app(kDescription, "gloss");
+  app.footer(kFooter);
+  app.set_version_flag("--version", std::string("gloss ") + GLOSS_VERSION);
+  app.require_subcommand(1);
+
+  gloss::cli::AnalyzeOptions analyze_options;
+  gloss::cli::SelftestOptions selftest_options;
+  gloss::cli::DemoOptions demo_options;
+  CLI::App* analyze = gloss::cli::add_analyze_command(app, analyze_options);
+  CLI::App* devices = gloss::cli::add_devices_command(app);
+  CLI::App* selftest = gloss::cli::add_selftest_command(app, selftest_options);
+  CLI::App* demo = gloss::cli::add_demo_command(app, demo_options);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version are "errors" with status 0; every real parse error is a usage error.
+    return app.exit(e) == 0 ? gloss::cli::kExitOk : gloss::cli::kExitUsage;
+  }
+  try {
+    return dispatch(*analyze, *devices, *selftest, *demo, analyze_options, selftest_options, demo_options);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "gloss: internal error: {}. Please report it with the command line that caused it.\n", e.what());
+    return gloss::cli::kExitSomeFailed;
+  }
+}

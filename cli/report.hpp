@@ -1,0 +1,55 @@
+// What an analyze run found, in input order: the one model the table, JSON and CSV writers
+// read. Results are gathered by input index, so every report is independent of thread
+// counts, backends and completion order.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog.hpp"
+#include "gloss/analysis.hpp"
+#include "gloss/channel_layout.hpp"
+
+namespace gloss::cli {
+
+struct TrackReport {
+  std::string file;                        // as given on the command line
+  std::string error;                       // empty when measured
+  std::optional<TrackAnalysis> analysis;   // set when measured (block energies dropped)
+  std::vector<ChannelRole> layout;         // channel roles used for the measurement
+  std::optional<double> album_deviation_lu;  // integrated - album integrated, when both are finite
+
+  bool measured() const { return analysis.has_value(); }
+};
+
+struct AlbumReport {
+  std::string path;
+  std::vector<TrackReport> tracks;
+  std::optional<AlbumAnalysis> album;  // none when no track of the album could be measured
+};
+
+struct RunSettings {
+  MeterOptions meter;
+  AlbumLoudnessRule album_rule = AlbumLoudnessRule::Pooled;
+};
+
+struct RunReport {
+  RunSettings settings;
+  std::vector<AlbumReport> albums;
+  std::vector<CatalogProblem> problems;
+  std::size_t skipped_files = 0;
+
+  std::size_t track_count() const;
+  std::size_t measured_count() const;
+};
+
+// Thresholds for the notes column.
+inline constexpr double kDcNoteThreshold = 0.001;   // ~ -60 dBFS
+inline constexpr double kTruePeakNoteDbtp = -1.0;   // EBU R128 delivery ceiling
+
+// Human notes on a measured track: silence, clipping runs, DC offset, true peak over -1 dBTP.
+std::vector<std::string> track_notes(const TrackAnalysis& a);
+
+}  // namespace gloss::cli

@@ -1,0 +1,139 @@
+#include "report_json.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "number_format.hpp"
+
+namespace gloss::cli {
+
+namespace {
+
+using Json = nlohmann::ordered_json;  // keeps the documented field order
+
+// A rounded number; infinities as strings (JSON has none), NaN (never expected) as null.
+Json number(double v, int decimals = kLevelDecimals) {
+  if (std::isnan(v)) return nullptr;
+  if (std::isinf(v)) return v < 0 ? "-inf" : "inf";
+  return round_to(v, decimals);
+}
+
+Json number(const std::optional<double>& v, int decimals = kLevelDecimals) {
+  return v ? number(*v, decimals) : Json(nullptr);
+}
+
+Json numbers(const std::vector<double>& values, int decimals = kLevelDecimals) {
+  Json out = Json::array();
+  for (double v : values) out.push_back(number(v, decimals));
+  return out;
+}
+
+// "31.25", "62.5", "125", ... : the shortest exact text of each centre frequency.
+std::string band_key(double hz) { return fmt::format("{}", hz); }
+
+Json measured_track(const TrackAnalysis& a, const std::vector<ChannelRole>& layout) {
+  Json t;
+  t["sample_rate"] = a.sample_rate;
+  t["channels"] = a.channels;
+  Json roles = Json::array();
+  for (ChannelRole r : layout) roles.push_back(std::string(role_name(r)));
+  t["channel_layout"] = roles;
+  t["frames"] = a.frames;
+  t["duration_s"] = number(a.duration_s);
+  t["integrated_lufs"] = number(a.integrated_lufs);
+  t["loudness_range_lu"] = number(a.loudness_range_lu);
+  t["momentary_max_lufs"] = number(a.momentary_max_lufs);
+  t["short_term_max_lufs"] = number(a.short_term_max_lufs);
+  t["sample_peak_dbfs"] = number(a.sample_peak_dbfs);
+  t["true_peak_dbtp"] = number(a.true_peak_dbtp);
+  t["plr_db"] = number(a.plr_db);
+  t["crest_factor_db"] = number(a.crest_factor_db);
+  Json dc = Json::array();
+  for (const ChannelMeasurement& c : a.per_channel) dc.push_back(number(c.dc_offset, kCorrelationDecimals));
+  t["dc_offset"] = dc;
+  t["clipped_runs"] = a.clipped_runs;
+  t["clipped_samples"] = a.clipped_samples;
+  t["stereo_correlation"] = number(a.stereo_correlation, kCorrelationDecimals);
+  t["mono_loss_lu"] = number(a.mono_loss_lu);
+  Json bands = Json::object();
+  for (std::size_t b = 0; b < kOctaveCentresHz.size(); ++b)
+    bands[band_key(kOctaveCentresHz[b])] = number(a.octave_band_db[b]);
+  t["octave_bands_db"] = bands;
+  t["head_silence_s"] = number(a.head_silence_s);
+  t["tail_silence_s"] = number(a.tail_silence_s);
+  t["notes"] = track_notes(a);
+  t["short_term_lufs"] = numbers(a.short_term_lufs);
+  return t;
+}
+
+Json track(const TrackReport& r) {
+  Json t;
+  t["file"] = r.file;
+  t["status"] = r.measured() ? "ok" : "failed";
+  if (!r.measured()) {
+    t["error"] = r.error;
+    return t;
+  }
+  const Json measured = measured_track(*r.analysis, r.layout);
+  for (const auto& [key, value] : measured.items()) t[key] = value;
+  return t;
+}
+
+Json album(const AlbumReport& r) {
+  if (!r.album) return nullptr;
+  const AlbumAnalysis& a = *r.album;
+  Json out;
+  out["rule"] = to_string(a.rule);
+  out["tracks_measured"] = static_cast<std::int64_t>(a.track_deviation_lu.size());
+  out["integrated_lufs"] = number(a.integrated_lufs);
+  out["loudness_range_lu"] = number(a.loudness_range_lu);
+  out["true_peak_dbtp"] = number(a.true_peak_dbtp);
+  out["sample_peak_dbfs"] = number(a.sample_peak_dbfs);
+  Json deviations = Json::array();  // aligned with "tracks": null for failed or silent ones
+  for (const TrackReport& t : r.tracks) deviations.push_back(number(t.album_deviation_lu));
+  out["track_deviation_lu"] = deviations;
+  return out;
+}
+
+Json settings(const RunSettings& s) {
+  Json out;
+  out["true_peak"] = to_string(s.meter.true_peak);
+  out["album_rule"] = to_string(s.album_rule);
+  out["silence_threshold_dbfs"] = number(s.meter.silence_threshold_dbfs);
+  out["clip_level"] = number(s.meter.clip_level, kCorrelationDecimals);
+  out["min_clip_run"] = s.meter.min_clip_run;
+  return out;
+}
+
+}  // namespace
+
+std::string render_json(const RunReport& report) {
+  Json root;
+  root["schema"] = "gloss.analysis";
+  root["schema_version"] = kJsonSchemaVersion;
+  root["gloss_version"] = GLOSS_VERSION;
+  root["settings"] = settings(report.settings);
+  Json albums = Json::array();
+  for (const AlbumReport& a : report.albums) {
+    Json j;
+    j["path"] = a.path;
+    Json tracks = Json::array();
+    for (const TrackReport& t : a.tracks) tracks.push_back(track(t));
+    j["tracks"] = tracks;
+    j["album"] = album(a);
+    albums.push_back(j);
+  }
+  root["albums"] = albums;
+  Json problems = Json::array();
+  for (const CatalogProblem& p : report.problems)
+    problems.push_back(Json{{"path", p.path}, {"error", p.message}, {"missed_input", p.missed_input}});
+  root["problems"] = problems;
+  const std::size_t measured = report.measured_count(), tracks = report.track_count();
+  root["summary"] = Json{{"tracks", tracks}, {"measured", measured}, {"failed", tracks - measured},
+                         {"skipped_files", report.skipped_files}};
+  // File names are bytes, not always UTF-8: replace invalid sequences rather than throw.
+  return root.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace gloss::cli
