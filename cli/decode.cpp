@@ -2,7 +2,9 @@
 
 #include <sndfile.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdint>
 #include <fmt/format.h>
 #include <memory>
@@ -112,14 +114,54 @@ std::int64_t read_all(SNDFILE* file, std::vector<float>& interleaved, int channe
   return frames;
 }
 
-// libsndfile silently shortens a WAV/AIFF data chunk whose header length runs past the end
-// of the file and notes it in its log; that is a truncated file to us.
-bool header_length_too_big(SNDFILE* file) {
-  char log[4096] = {};
-  sf_command(file, SFC_GET_LOG_INFO, log, sizeof log);
-  const std::string text(log);
-  return text.find("too big") != std::string::npos || text.find("Truncated") != std::string::npos ||
-         text.find("truncated") != std::string::npos;
+// Bytes per frame of uncompressed PCM/float subtypes; 0 when not fixed (ADPCM, codecs).
+std::int64_t bytes_per_frame(int format, int channels) {
+  switch (format & SF_FORMAT_SUBMASK) {
+    case SF_FORMAT_PCM_S8:
+    case SF_FORMAT_PCM_U8:
+    case SF_FORMAT_ULAW:
+    case SF_FORMAT_ALAW: return channels;
+    case SF_FORMAT_PCM_16: return 2 * channels;
+    case SF_FORMAT_PCM_24: return 3 * channels;
+    case SF_FORMAT_PCM_32:
+    case SF_FORMAT_FLOAT: return 4 * channels;
+    case SF_FORMAT_DOUBLE: return 8 * channels;
+    default: return 0;
+  }
+}
+
+// libsndfile silently shortens a WAV/AIFF data chunk whose length runs past the end of the
+// file, noting "data : <claimed> (should be <present>)" in its log. That is a truncated file
+// to us. Returns the claimed and present byte counts, or nothing. Streamed WAVs that write
+// 0xFFFFFFFF ("length unknown") are not truncated.
+std::optional<std::pair<std::uint64_t, std::uint64_t>> truncated_data_chunk(SNDFILE* file) {
+  std::string log(16384, '\0');
+  sf_command(file, SFC_GET_LOG_INFO, log.data(), static_cast<int>(log.size()));
+  log.resize(log.find('\0'));
+  std::size_t at = 0;
+  while (at < log.size()) {
+    const std::size_t end = std::min(log.find('\n', at), log.size());
+    const std::string line = log.substr(at, end - at);
+    at = end + 1;
+    const std::size_t first = line.find_first_not_of(' ');
+    if (first == std::string::npos || (line.compare(first, 4, "data") != 0 && line.compare(first, 4, "SSND") != 0))
+      continue;
+    unsigned long long claimed = 0, present = 0;
+    if (std::sscanf(line.c_str() + first + 4, " : %llu (should be %llu)", &claimed, &present) == 2 &&
+        claimed > present && claimed < 0xFFFFFF00ull)
+      return std::pair<std::uint64_t, std::uint64_t>{claimed, present};
+  }
+  return std::nullopt;
+}
+
+std::string truncation_message(std::uint64_t claimed_bytes, std::uint64_t present_bytes, int format, int channels) {
+  const std::int64_t frame_bytes = bytes_per_frame(format, channels);
+  if (frame_bytes > 0)
+    return fmt::format("truncated: header claims {} frames but only {} could be read",
+                       claimed_bytes / static_cast<std::uint64_t>(frame_bytes),
+                       present_bytes / static_cast<std::uint64_t>(frame_bytes));
+  return fmt::format("truncated: header claims {} bytes of audio but the file holds only {}", claimed_bytes,
+                     present_bytes);
 }
 
 std::string first_non_finite(const std::vector<float>& interleaved, int channels) {
@@ -152,6 +194,10 @@ DecodeResult decode_file(const std::filesystem::path& path, const std::string& n
   if (const std::string why = open_error_text(path); !why.empty())
     return failure(name, why, "check the path");
 
+  std::error_code ec;
+  const std::uintmax_t file_size = std::filesystem::file_size(path, ec);
+  if (!ec && file_size == 0) return failure(name, "file is empty (0 bytes)", "copy or export it again");
+
   SF_INFO info{};
   SndfilePtr file(sf_open(path.c_str(), SFM_READ, &info));
   if (!file)
@@ -162,13 +208,14 @@ DecodeResult decode_file(const std::filesystem::path& path, const std::string& n
   if (info.channels < 1 || info.channels > kMaxChannels)
     return failure(name, fmt::format("{} channels; gloss measures 1 to {} (mono to 7.1)", info.channels, kMaxChannels),
                    "downmix or split the file into at most 8 channels");
+  if (const auto cut = truncated_data_chunk(file.get()))
+    return failure(name, truncation_message(cut->first, cut->second, info.format, info.channels),
+                   "the file is incomplete; copy or download it again");
   if (info.frames <= 0)
     return failure(name, "file has no audio frames", "re-export or re-rip the track");
 
-  std::error_code ec;
-  const std::uintmax_t file_size = std::filesystem::file_size(path, ec);
   const auto claimed = static_cast<std::uintmax_t>(info.frames) * static_cast<std::uintmax_t>(info.channels) * 4u;
-  if (ec || claimed > max_plausible_bytes(file_size, info.format))
+  if (!ec && claimed > max_plausible_bytes(file_size, info.format))
     return failure(name,
                    fmt::format("header claims {} frames ({} MiB decoded) but the file is only {} bytes", info.frames,
                                claimed >> 20, file_size),
@@ -181,9 +228,6 @@ DecodeResult decode_file(const std::filesystem::path& path, const std::string& n
   if (frames == 0) return failure(name, "file has no audio frames", "re-export or re-rip the track");
   if (frames < info.frames)
     return failure(name, fmt::format("truncated: header claims {} frames but only {} could be read", info.frames, frames),
-                   "the file is incomplete; copy or download it again");
-  if (header_length_too_big(file.get()))
-    return failure(name, fmt::format("truncated: the header's data length runs past the end of the file ({} frames readable)", frames),
                    "the file is incomplete; copy or download it again");
   if (const std::string where = first_non_finite(interleaved, info.channels); !where.empty())
     return failure(name, fmt::format("invalid audio: {}", where),
