@@ -7,7 +7,6 @@
 #include <cmath>
 #include <cstdio>
 #include <fmt/format.h>
-#include <map>
 #include <new>
 
 #include "atomic_file.hpp"
@@ -185,23 +184,31 @@ CLI::App* add_analyze_command(CLI::App& app, AnalyzeOptions& o) {
       ->type_name("FILE");
   cmd->add_option("--device", o.device, "Backend: auto, cpu, reference, cuda or cuda:N (never falls back)")
       ->type_name("DEVICE")
-      ->check(CLI::Validator(validate_device, "DEVICE"))
+      ->check(CLI::Validator(validate_device, ""))
       ->capture_default_str();
   cmd->add_option("--threads", o.threads, "CPU threads for decoding and the cpu backend (0 = all)")
       ->check(CLI::Range(0, 1024))
       ->capture_default_str();
-  const std::map<std::string, TruePeakMode> true_peak = {{"itu", TruePeakMode::Itu},
-                                                         {"precise", TruePeakMode::Precise}};
-  cmd->add_option("--true-peak", o.true_peak, "True-peak detector: itu (BS.1770 Annex 2) or precise (16x)")
-      ->transform(CLI::CheckedTransformer(true_peak))
+  // Strings checked against the accepted words, then turned into the typed setting, so the
+  // help and the error messages speak in words ("fast not in {itu,precise}").
+  cmd->add_option_function<std::string>(
+         "--true-peak",
+         [&o](const std::string& v) { o.true_peak = v == "precise" ? TruePeakMode::Precise : TruePeakMode::Itu; },
+         "True-peak detector: itu (BS.1770 Annex 2) or precise (16x)")
+      ->check(CLI::IsMember({"itu", "precise"}).description(""))
+      ->type_name("itu|precise")
       ->default_str("itu");
-  const std::map<std::string, AlbumLoudnessRule> rules = {{"pooled", AlbumLoudnessRule::Pooled},
-                                                          {"loudest", AlbumLoudnessRule::LoudestTrack},
-                                                          {"mean", AlbumLoudnessRule::Mean}};
-  cmd->add_option("--album-rule", o.album_rule,
-                  "Album loudness: pooled (gating over all tracks' blocks, ReplayGain 2.0), loudest "
-                  "(AES77) or mean (energy mean of the tracks)")
-      ->transform(CLI::CheckedTransformer(rules))
+  cmd->add_option_function<std::string>(
+         "--album-rule",
+         [&o](const std::string& v) {
+           o.album_rule = v == "loudest" ? AlbumLoudnessRule::LoudestTrack
+                          : v == "mean"  ? AlbumLoudnessRule::Mean
+                                         : AlbumLoudnessRule::Pooled;
+         },
+         "Album loudness: pooled (gating over all tracks' blocks, ReplayGain 2.0), loudest "
+         "(AES77) or mean (energy mean of the tracks)")
+      ->check(CLI::IsMember({"pooled", "loudest", "mean"}).description(""))
+      ->type_name("pooled|loudest|mean")
       ->default_str("pooled");
   cmd->add_flag("-q,--quiet", o.quiet, "No progress and no summary line on stderr (failures are still listed)");
   cmd->footer(
