@@ -164,6 +164,13 @@ std::string truncation_message(std::uint64_t claimed_bytes, std::uint64_t presen
                      present_bytes);
 }
 
+// libsndfile estimates an MP3's length from its bitrate when the stream has no Xing/Info
+// header, so fewer decoded frames than "claimed" is not evidence of truncation there.
+bool length_is_estimate(int format) {
+  const int sub = format & SF_FORMAT_SUBMASK;
+  return sub == SF_FORMAT_MPEG_LAYER_I || sub == SF_FORMAT_MPEG_LAYER_II || sub == SF_FORMAT_MPEG_LAYER_III;
+}
+
 std::string first_non_finite(const std::vector<float>& interleaved, int channels) {
   for (std::size_t i = 0; i < interleaved.size(); ++i) {
     const float v = interleaved[i];
@@ -214,11 +221,14 @@ DecodeResult decode_file(const std::filesystem::path& path, const std::string& n
   if (info.frames <= 0)
     return failure(name, "file has no audio frames", "re-export or re-rip the track");
 
-  const auto claimed = static_cast<std::uintmax_t>(info.frames) * static_cast<std::uintmax_t>(info.channels) * 4u;
-  if (!ec && claimed > max_plausible_bytes(file_size, info.format))
+  // 2^40 frames is 33 days at 384 kHz; the cap also keeps the product below from overflowing.
+  constexpr sf_count_t kMaxFrames = sf_count_t{1} << 40;
+  const auto claimed = static_cast<std::uintmax_t>(std::min(info.frames, kMaxFrames)) *
+                       static_cast<std::uintmax_t>(info.channels) * 4u;
+  if (info.frames > kMaxFrames || (!ec && claimed > max_plausible_bytes(file_size, info.format)))
     return failure(name,
                    fmt::format("header claims {} frames ({} MiB decoded) but the file is only {} bytes", info.frames,
-                               claimed >> 20, file_size),
+                               claimed >> 20, ec ? 0 : file_size),
                    "the header is corrupt; re-export or re-rip the track");
 
   std::vector<float> interleaved;
@@ -226,7 +236,7 @@ DecodeResult decode_file(const std::filesystem::path& path, const std::string& n
   interleaved.reserve(static_cast<std::size_t>(info.frames + (1 << 16)) * static_cast<std::size_t>(info.channels));
   const std::int64_t frames = read_all(file.get(), interleaved, info.channels);
   if (frames == 0) return failure(name, "file has no audio frames", "re-export or re-rip the track");
-  if (frames < info.frames)
+  if (frames < info.frames && !length_is_estimate(info.format))
     return failure(name, fmt::format("truncated: header claims {} frames but only {} could be read", info.frames, frames),
                    "the file is incomplete; copy or download it again");
   if (const std::string where = first_non_finite(interleaved, info.channels); !where.empty())

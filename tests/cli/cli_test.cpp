@@ -272,6 +272,24 @@ TEST_F(GlossCli, ChannelMapFromTheFileDecidesTheWeights) {
   EXPECT_NEAR(t["integrated_lufs"].get<double>(), -23.0, 0.1);
 }
 
+TEST_F(GlossCli, RearPairIsTheSurroundPairUnlessSidesExist) {
+  // 5.1 with the classic WAVE mask (FL FR FC LFE BL BR): the rear pair is the surround pair
+  // (weight 1.41), exactly as for an unmapped 6-channel file. 7.1 (… BL BR SL SR): backs.
+  write_audio(root_ / "surround" / "1-mask.wav", sine(48000, 6, 5, -23), SF_FORMAT_WAVEX | SF_FORMAT_FLOAT);
+  set_wavex_channel_mask(root_ / "surround" / "1-mask.wav", 0x3F);
+  write_audio(root_ / "surround" / "2-plain.wav", sine(48000, 6, 5, -23));
+  write_audio(root_ / "surround" / "3-seven.wav", sine(48000, 8, 5, -23), SF_FORMAT_WAVEX | SF_FORMAT_FLOAT);
+  set_wavex_channel_mask(root_ / "surround" / "3-seven.wav", 0x63F);
+  const Json report = analyze_json({"surround"}, 0);
+  const Json& mask = track_named(report, "surround/1-mask.wav");
+  const Json& plain = track_named(report, "surround/2-plain.wav");
+  EXPECT_EQ(mask["channel_layout"], Json::parse(R"(["L","R","C","LFE","Ls","Rs"])"));
+  EXPECT_EQ(plain["channel_layout"], mask["channel_layout"]);
+  EXPECT_EQ(mask["integrated_lufs"], plain["integrated_lufs"]);
+  EXPECT_EQ(track_named(report, "surround/3-seven.wav")["channel_layout"],
+            Json::parse(R"(["L","R","C","LFE","Lb","Rb","Ls","Rs"])"));
+}
+
 // ---------------------------------------------------------------------------------------
 // Exit codes and bad input
 // ---------------------------------------------------------------------------------------
@@ -388,6 +406,25 @@ TEST_F(GlossCli, LyingHeaderIsRefusedWithoutAllocating) {
   const Json& t = track_named(report, "lie/huge.wav");
   EXPECT_EQ(t["status"], "failed");
   EXPECT_NE(t["error"].get<std::string>().find("truncated"), std::string::npos) << t["error"];
+}
+
+TEST_F(GlossCli, ImplausibleFrameCountIsRefusedBeforeAllocating) {
+  // A real FLAC whose STREAMINFO claims 2^36 - 1 frames (half a terabyte as float): gloss
+  // must refuse it from the header, not try to allocate it.
+  const fs::path path = root_ / "lie" / "huge.flac";
+  write_audio(path, sine(48000, 2, 2, -20), SF_FORMAT_FLAC | SF_FORMAT_PCM_16);
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    char b21 = 0;
+    f.seekg(21);
+    f.read(&b21, 1);
+    const char patch[5] = {static_cast<char>((b21 & 0xF0) | 0x0F), '\xff', '\xff', '\xff', '\xff'};
+    f.seekp(21);
+    f.write(patch, 5);
+  }
+  const Json report = analyze_json({"lie"}, 1, "flac.json");
+  const std::string error = track_named(report, "lie/huge.flac")["error"];
+  EXPECT_NE(error.find("header claims 68719476735 frames"), std::string::npos) << error;
 }
 
 // ---------------------------------------------------------------------------------------
