@@ -212,9 +212,14 @@ DecodeResult decode_file(const std::filesystem::path& path, const std::string& n
                    "check that it is readable and is audio libsndfile supports "
                    "(WAV, AIFF, FLAC, Ogg Vorbis, Opus, MP3, CAF, W64, RF64)");
 
-  if (info.channels < 1 || info.channels > kMaxChannels)
-    return failure(name, fmt::format("{} channels; gloss measures 1 to {} (mono to 7.1)", info.channels, kMaxChannels),
-                   "downmix or split the file into at most 8 channels");
+  // Rate and channel count are checked from the header, before any audio is read, with
+  // the engine's own rule (an empty track of this shape).
+  AudioTrack shape;
+  shape.sample_rate = info.samplerate;
+  shape.channels = info.channels;
+  shape.layout = default_layout(info.channels);
+  if (const std::string why = check_measurable(shape); !why.empty())
+    return failure(name, why, "convert it to 8000..384000 Hz and at most 8 channels (mono to 7.1) first");
   if (const auto cut = truncated_data_chunk(file.get()))
     return failure(name, truncation_message(cut->first, cut->second, info.format, info.channels),
                    "the file is incomplete; copy or download it again");
@@ -245,8 +250,6 @@ DecodeResult decode_file(const std::filesystem::path& path, const std::string& n
 
   AudioTrack track = make_track_from_interleaved(interleaved, info.channels, info.samplerate, name);
   track.layout = channel_layout(file.get(), info.channels);
-  if (const std::string why = check_measurable(track); !why.empty())
-    return failure(name, why, "convert it to a supported format (8000..384000 Hz, 1 to 8 channels)");
   return {std::move(track), {}};
 }
 
