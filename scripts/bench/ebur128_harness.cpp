@@ -9,6 +9,7 @@
 // With --threads N, N files are processed at once (one file per thread), the fair
 // comparison with a multi-threaded gloss run. Exit status: 0 when every file was measured,
 // 1 when some failed, 2 on a usage error.
+// --decode-only: decode and discard (what decoding alone costs; values printed are meaningless).
 #include <ebur128.h>
 #include <sndfile.h>
 
@@ -29,6 +30,8 @@ struct Result {
   std::string error;
   double integrated = 0, range = 0, true_peak_db = 0, seconds = 0;
 };
+
+bool g_decode_only = false;
 
 Result measure(const char* path) {
   Result r;
@@ -54,7 +57,7 @@ Result measure(const char* path) {
   for (;;) {
     const sf_count_t n = sf_readf_float(file, buffer.data(), kChunk);
     if (n <= 0) break;
-    if (ebur128_add_frames_float(st, buffer.data(), static_cast<std::size_t>(n)) != EBUR128_SUCCESS) {
+    if (!g_decode_only && ebur128_add_frames_float(st, buffer.data(), static_cast<std::size_t>(n)) != EBUR128_SUCCESS) {
       r.error = "ebur128_add_frames_float failed";
       break;
     }
@@ -79,7 +82,7 @@ Result measure(const char* path) {
 }
 
 int usage() {
-  std::fprintf(stderr, "usage: ebur128-scan [--threads N] FILE...\n");
+  std::fprintf(stderr, "usage: ebur128-scan [--threads N] [--decode-only] FILE...\n");
   return 2;
 }
 
@@ -96,6 +99,8 @@ int main(int argc, char** argv) {
     } else if (std::strncmp(argv[i], "--threads=", 10) == 0) {
       threads = std::atoi(argv[i] + 10);
       if (threads < 1) return usage();
+    } else if (std::strcmp(argv[i], "--decode-only") == 0) {
+      g_decode_only = true;
     } else if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
       usage();
       return 0;

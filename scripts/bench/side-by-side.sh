@@ -7,7 +7,8 @@
 # `ebur128-scan --threads T FILES` (libebur128 with I + LRA + true peak, built by
 # benchmarks/CMakeLists.txt) over every audio file under DIR, R runs each (default 3),
 # alternating the two tools, with T = 1 and T = N (default: all cores). Prints the median
-# wall time, the audio duration, x realtime and the speed ratio gloss / libebur128.
+# wall time, the audio duration, x realtime and the speed ratio gloss / libebur128, and
+# the time of decoding alone (ebur128-scan --decode-only), which both tools pay.
 # Both tools decode the files themselves (libsndfile), so with compressed input (Ogg, FLAC,
 # MP3) the decoder's time is part of both figures; use a folder of WAV files to compare the
 # meters alone.
@@ -124,20 +125,22 @@ thread_counts=(1)
 
 rows=()
 for t in "${thread_counts[@]}"; do
-  g_times=() e_times=()
+  g_times=() e_times=() d_times=()
   for ((r = 1; r <= runs; ++r)); do
     if [ $have_gloss -eq 1 ]; then
       g_times+=("$(time_ms "$gloss" analyze "${files[@]}" --device cpu --threads "$t" --quiet --json /dev/null)")
     fi
     e_times+=("$(time_ms "$ebur" --threads "$t" "${files[@]}")")
+    d_times+=("$(time_ms "$ebur" --decode-only --threads "$t" "${files[@]}")")
     g_last=n/a
     [ $have_gloss -eq 1 ] && g_last=${g_times[$((r - 1))]}
-    echo "  threads $t run $r: gloss $g_last ms, libebur128 ${e_times[$((r - 1))]} ms" >&2
+    echo "  threads $t run $r: gloss $g_last ms, libebur128 ${e_times[$((r - 1))]} ms, decode only ${d_times[$((r - 1))]} ms" >&2
   done
   e_med=$(median "${e_times[@]}")
   g_med=
   [ $have_gloss -eq 1 ] && g_med=$(median "${g_times[@]}")
-  rows+=("$t|$g_med|$e_med")
+  d_med=$(median "${d_times[@]}")
+  rows+=("$t|$g_med|$e_med|$d_med")
 done
 
 audio_h=$(fmt_fixed $(( (audio_ms + 1800) / 3600 )) 3)  # audio_ms / 3.6e6 with 3 decimals
@@ -146,7 +149,7 @@ printf '\n%d files, %s h of audio, median of %d runs (wall clock, decode include
 printf '%-12s %7s %12s %10s %12s %18s\n' tool threads "median s" "audio h" "x realtime" "gloss/libebur128"
 printf '%-12s %7s %12s %10s %12s %18s\n' ------------ ------- ------------ ---------- ------------ ------------------
 for row in "${rows[@]}"; do
-  IFS='|' read -r t g e <<<"$row"
+  IFS="|" read -r t g e d <<<"$row"
   e_x=$(( audio_ms * 10 / (e > 0 ? e : 1) ))  # x realtime, one decimal
   if [ -n "$g" ]; then
     g_x=$(( audio_ms * 10 / (g > 0 ? g : 1) ))
@@ -154,6 +157,9 @@ for row in "${rows[@]}"; do
     printf '%-12s %7s %12s %10s %12s %18s\n' gloss "$t" "$(fmt_fixed "$g" 3)" "$audio_h" "$(fmt_fixed "$g_x" 1)" "$(fmt_fixed "$ratio" 2)x"
   fi
   printf '%-12s %7s %12s %10s %12s %18s\n' libebur128 "$t" "$(fmt_fixed "$e" 3)" "$audio_h" "$(fmt_fixed "$e_x" 1)" ""
+  d_x=$(( audio_ms * 10 / (d > 0 ? d : 1) ))
+  printf "%-12s %7s %12s %10s %12s %18s\n" "decode only" "$t" "$(fmt_fixed "$d" 3)" "$audio_h" "$(fmt_fixed "$d_x" 1)" ""
 done
 echo
 echo "gloss/libebur128 = libebur128 wall time / gloss wall time (above 1: gloss is faster)."
+echo "decode only = ebur128-scan --decode-only: libsndfile decoding alone, part of both tools' times."
