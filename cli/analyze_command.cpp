@@ -56,11 +56,6 @@ std::vector<DecodeResult> decode_album(const CatalogAlbum& album, RunContext& ru
   return decoded;
 }
 
-std::optional<double> deviation(const TrackAnalysis& track, const AlbumAnalysis& album) {
-  if (std::isinf(track.integrated_lufs) || std::isinf(album.integrated_lufs)) return std::nullopt;
-  return track.integrated_lufs - album.integrated_lufs;
-}
-
 // Measures the decodable tracks in one batch and fills the report rows in input order.
 void measure(std::vector<DecodeResult>& decoded, AlbumReport& report, RunContext& run) {
   std::vector<const AudioTrack*> batch;
@@ -90,9 +85,10 @@ void summarize_album(AlbumReport& report, const AlbumLoudnessRule rule, bool kee
   for (const TrackReport& t : report.tracks)
     if (t.measured()) measured.push_back(&*t.analysis);
   if (!measured.empty()) report.album = analyze_album(measured, rule);
+  std::size_t k = 0;  // index among the measured tracks
   for (TrackReport& t : report.tracks) {
     if (!t.measured()) continue;
-    if (report.album) t.album_deviation_lu = deviation(*t.analysis, *report.album);
+    if (report.album) t.album_deviation_lu = report.album->track_deviation_lu[k++];
     // The per-block data served the album statistics; a catalog run must not hoard it.
     t.analysis->block_energies = {};
     t.analysis->lra_energies = {};

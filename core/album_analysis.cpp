@@ -53,7 +53,8 @@ AlbumAnalysis analyze_album(const std::vector<const TrackAnalysis*>& tracks, Alb
   a.loudness_range_lu = loudness_range(short_term);
   for (const TrackAnalysis* t : tracks) {
     const bool defined = t->integrated_lufs > -kInf && a.integrated_lufs > -kInf;
-    a.track_deviation_lu.push_back(defined ? t->integrated_lufs - a.integrated_lufs : 0.0);
+    if (defined) a.track_deviation_lu.push_back(t->integrated_lufs - a.integrated_lufs);
+    else a.track_deviation_lu.push_back(std::nullopt);
   }
   return a;
 }

@@ -84,7 +84,7 @@ struct AlbumAnalysis {
   double loudness_range_lu = 0;
   double true_peak_dbtp = 0;
   double sample_peak_dbfs = 0;
-  std::vector<double> track_deviation_lu;  // track integrated - album integrated
+  std::vector<std::optional<double>> track_deviation_lu;  // track - album integrated; none when either is -inf
 };
 
 // Album statistics from already analysed tracks, in track order.
