@@ -113,6 +113,32 @@ time_ms() {
 # Audio duration: ebur128-scan prints "... SECONDS s  FILE" per file.
 echo "side-by-side: ${#files[@]} files under $dir; reading them once (page cache) and measuring durations" >&2
 cat "${files[@]}" >/dev/null
+
+# Preflight (untimed): files gloss cannot measure are left out of both tools' runs, so both
+# always measure the same audio. gloss exits 1 when some files failed and lists them.
+if [ $have_gloss -eq 1 ]; then
+  pre=$(mktemp)
+  rc=0
+  "$gloss" analyze "${files[@]}" --device cpu --threads "$threads" --quiet --json /dev/null >/dev/null 2>"$pre" || rc=$?
+  if [ $rc -eq 1 ]; then
+    kept=()
+    for f in "${files[@]}"; do
+      if grep -qF -- "$f:" "$pre"; then
+        echo "side-by-side: gloss could not measure $f; left out of both runs:" >&2
+        grep -F -- "$f:" "$pre" | sed 's/^/    /' >&2
+      else
+        kept+=("$f")
+      fi
+    done
+    if [ ${#kept[@]} -eq ${#files[@]} ] || [ ${#kept[@]} -eq 0 ]; then
+      echo "side-by-side: gloss failed (exit 1):" >&2; cat "$pre" >&2; rm -f "$pre"; exit 1
+    fi
+    files=("${kept[@]}")
+  elif [ $rc -ne 0 ]; then
+    echo "side-by-side: gloss failed (exit $rc):" >&2; cat "$pre" >&2; rm -f "$pre"; exit 1
+  fi
+  rm -f "$pre"
+fi
 audio_ms=0
 while read -r line; do
   sec=$(sed -E 's/.* ([0-9]+\.[0-9]+) s  .*/\1/' <<<"$line")
