@@ -164,11 +164,15 @@ std::string truncation_message(std::uint64_t claimed_bytes, std::uint64_t presen
                      present_bytes);
 }
 
-// libsndfile estimates an MP3's length from its bitrate when the stream has no Xing/Info
-// header, so fewer decoded frames than "claimed" is not evidence of truncation there.
+// For lossy streams the frame count libsndfile reports is an estimate: MP3's comes from the
+// bitrate when there is no Xing/Info header, Ogg's from the last page's granule position
+// (which can run past the final decoded sample: Debian's wesnoth music has such files, and
+// they decode completely). Fewer decoded frames than "claimed" is no evidence of truncation.
 bool length_is_estimate(int format) {
   const int sub = format & SF_FORMAT_SUBMASK;
-  return sub == SF_FORMAT_MPEG_LAYER_I || sub == SF_FORMAT_MPEG_LAYER_II || sub == SF_FORMAT_MPEG_LAYER_III;
+  if ((format & SF_FORMAT_TYPEMASK) == SF_FORMAT_OGG) return true;
+  return sub == SF_FORMAT_MPEG_LAYER_I || sub == SF_FORMAT_MPEG_LAYER_II || sub == SF_FORMAT_MPEG_LAYER_III ||
+         sub == SF_FORMAT_VORBIS || sub == SF_FORMAT_OPUS;
 }
 
 std::string first_non_finite(const std::vector<float>& interleaved, int channels) {
