@@ -99,19 +99,18 @@ std::vector<MeterWorkItem> list_work_items(const std::vector<MeterWork*>& batch)
   return items;
 }
 
-void run_work_item(MeterWork& work, const MeterWorkItem& item) {
+void run_work_item(MeterWork& work, const MeterWorkItem& item, const kernels::KernelTable& kernels) {
   const kernels::MeterPlan& p = work.plan;
   const float* samples = work.track->samples.data();
   if (item.true_peak) {
     const std::int64_t channel = item.index / p.true_peak_segments;
     const std::int64_t segment = item.index % p.true_peak_segments;
-    work.true_peak[static_cast<std::size_t>(item.index)] = kernels::true_peak_segment(
-        work.true_peak_filter, samples + channel * p.frames, p.frames, segment);
+    work.true_peak[static_cast<std::size_t>(item.index)] =
+        kernels.true_peak(work.true_peak_filter, samples + channel * p.frames, p.frames, segment);
     return;
   }
-  kernels::meter_block_tile(p, samples, item.index, work.weighted_energy.data(),
-                            p.stereo ? work.mono_energy.data() : nullptr,
-                            work.tiles[static_cast<std::size_t>(item.index)]);
+  kernels.block_tile(p, samples, item.index, work.weighted_energy.data(), p.stereo ? work.mono_energy.data() : nullptr,
+                     work.tiles[static_cast<std::size_t>(item.index)]);
 }
 
 }  // namespace gloss

@@ -6,6 +6,7 @@
 
 #include "gloss/analysis.hpp"
 #include "gloss/audio.hpp"
+#include "kernels/kernel_table.hpp"
 #include "kernels/meter_plan.hpp"
 #include "kernels/true_peak.hpp"
 
@@ -35,7 +36,8 @@ struct MeterWorkItem {
 };
 std::vector<MeterWorkItem> list_work_items(const std::vector<MeterWork*>& batch);
 
-// Runs one item with the shared kernels. Every backend's CPU-side executor calls this.
-void run_work_item(MeterWork& work, const MeterWorkItem& item);
+// Runs one item with one compiled copy of the shared kernels (kernel_isa.hpp). Every CPU-side
+// executor calls this.
+void run_work_item(MeterWork& work, const MeterWorkItem& item, const kernels::KernelTable& kernels);
 
 }  // namespace gloss

@@ -6,12 +6,15 @@
 #include <memory>
 
 #include "gloss/backend.hpp"
+#include "kernel_isa.hpp"
 
 namespace gloss {
 
 class CpuBackend final : public Backend {
  public:
-  explicit CpuBackend(int threads = 0);  // 0: all hardware threads
+  // threads 0: all hardware threads. The kernel copy defaults to the fastest this processor
+  // runs (AVX2 where available); all copies give the same bits.
+  explicit CpuBackend(int threads = 0, KernelIsa isa = best_kernel_isa());
   ~CpuBackend() override;
   std::string name() const override { return "cpu"; }
   std::string description() const override;
@@ -21,6 +24,7 @@ class CpuBackend final : public Backend {
  private:
   struct Arena;
   int threads_;
+  KernelIsa isa_;
   std::unique_ptr<Arena> arena_;
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <random>
 
+#include "kernel_isa.hpp"
 #include "meter_work.hpp"
 
 namespace gloss {
@@ -18,7 +19,9 @@ void ReferenceBackend::run_meter(const std::vector<MeterWork*>& batch) {
     std::mt19937_64 rng(*shuffle_seed_);
     std::shuffle(items.begin(), items.end(), rng);
   }
-  for (const MeterWorkItem& item : items) run_work_item(*batch[item.track], item);
+  // The reference always runs the baseline copy of the kernels: no vector instruction set.
+  const kernels::KernelTable& table = kernel_table(KernelIsa::Baseline);
+  for (const MeterWorkItem& item : items) run_work_item(*batch[item.track], item, table);
 }
 
 }  // namespace gloss

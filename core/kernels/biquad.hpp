@@ -14,6 +14,8 @@ struct BiquadState {
   double s1 = 0, s2 = 0;
 };
 
+inline namespace GLOSS_KERNEL_ISA {
+
 GLOSS_HD double biquad_step(const Biquad& q, BiquadState& s, double x) {
   const double y = q.b0 * x + s.s1;
   s.s1 = q.b1 * x - q.a1 * y + s.s2;
@@ -31,4 +33,5 @@ GLOSS_HD void biquad_flush(BiquadState& s) {
   if (s.s2 < tiny && s.s2 > -tiny) s.s2 = 0;
 }
 
+}  // namespace GLOSS_KERNEL_ISA
 }  // namespace gloss::kernels

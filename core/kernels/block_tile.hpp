@@ -11,6 +11,7 @@
 #include "kernels/meter_plan.hpp"
 
 namespace gloss::kernels {
+inline namespace GLOSS_KERNEL_ISA {
 
 GLOSS_HD double abs_value(double x) { return x < 0 ? -x : x; }
 
@@ -22,18 +23,42 @@ GLOSS_HD std::int64_t clipped_run_length(const float* x, std::int64_t i, std::in
   return j - i;
 }
 
+inline constexpr int kBandLanes = 12;  // kOctaveBands rounded up to a SIMD multiple
+
 struct BlockTileFilters {
   BiquadState shelf[kMaxChannels];
   BiquadState rlb[kMaxChannels];
-  BiquadState band[kOctaveBands];
+  // Octave bands as structure of arrays over kBandLanes lanes, so the per-frame loop over
+  // bands vectorises; unused lanes have zero coefficients and stay zero.
+  double b0[kBandLanes], b1[kBandLanes], b2[kBandLanes], a1[kBandLanes], a2[kBandLanes];
+  double s1[kBandLanes], s2[kBandLanes], acc[kBandLanes];
 };
+
+GLOSS_HD void init_band_lanes(const MeterPlan& p, BlockTileFilters& f) {
+  for (int b = 0; b < kBandLanes; ++b) {
+    const bool on = b < p.bands;
+    f.b0[b] = on ? p.band[b].b0 : 0.0;
+    f.b1[b] = on ? p.band[b].b1 : 0.0;
+    f.b2[b] = on ? p.band[b].b2 : 0.0;
+    f.a1[b] = on ? p.band[b].a1 : 0.0;
+    f.a2[b] = on ? p.band[b].a2 : 0.0;
+    f.s1[b] = 0;
+    f.s2[b] = 0;
+    f.acc[b] = 0;
+  }
+}
 
 GLOSS_HD void flush_filters(const MeterPlan& p, BlockTileFilters& f) {
   for (int c = 0; c < p.channels; ++c) {
     biquad_flush(f.shelf[c]);
     biquad_flush(f.rlb[c]);
   }
-  for (int b = 0; b < p.bands; ++b) biquad_flush(f.band[b]);
+  const double tiny = 1e-200;
+    GLOSS_SIMD
+  for (int b = 0; b < kBandLanes; ++b) {
+    f.s1[b] = (f.s1[b] < tiny && f.s1[b] > -tiny) ? 0.0 : f.s1[b];
+    f.s2[b] = (f.s2[b] < tiny && f.s2[b] > -tiny) ? 0.0 : f.s2[b];
+  }
 }
 
 // Runs the filters over frame i; writes K-weighted samples to kw[] and band outputs to bw[].
@@ -46,7 +71,13 @@ GLOSS_HD void filter_frame(const MeterPlan& p, const float* samples, std::int64_
     if (p.weight[c] > 0) mono += x;
   }
   mono = mono * p.mono_scale;
-  for (int b = 0; b < p.bands; ++b) bw[b] = biquad_step(p.band[b], f.band[b], mono);
+    GLOSS_SIMD
+  for (int b = 0; b < kBandLanes; ++b) {  // biquad_step, lane-wise
+    const double y = f.b0[b] * mono + f.s1[b];
+    f.s1[b] = f.b1[b] * mono - f.a1[b] * y + f.s2[b];
+    f.s2[b] = f.b2[b] * mono - f.a2[b] * y;
+    bw[b] = y;
+  }
 }
 
 GLOSS_HD void clear_tile_stats(TileStats& s) {
@@ -99,8 +130,9 @@ GLOSS_HD void meter_block_tile(const MeterPlan& p, const float* samples, std::in
                                double* weighted_energy, double* mono_energy, TileStats& stats) {
   BlockTileFilters f;
   double kw[kMaxChannels];
-  double bw[kOctaveBands];
+  double bw[kBandLanes];
   clear_tile_stats(stats);
+  init_band_lanes(p, f);
 
   const std::int64_t k0 = t * kSubblocksPerTile;
   std::int64_t k1 = k0 + kSubblocksPerTile;
@@ -123,7 +155,8 @@ GLOSS_HD void meter_block_tile(const MeterPlan& p, const float* samples, std::in
   for (std::int64_t i = first; i < last; ++i) {
     filter_frame(p, samples, i, f, kw, bw);
     frame_statistics(p, samples, i, stats);
-    for (int b = 0; b < p.bands; ++b) stats.band[b] += bw[b] * bw[b];
+    GLOSS_SIMD
+    for (int b = 0; b < kBandLanes; ++b) f.acc[b] += bw[b] * bw[b];
     if (k >= k1) continue;  // frames after the last complete sub-block: statistics only
     for (int c = 0; c < p.channels; ++c) acc[c] += kw[c] * kw[c];
     if (p.stereo) {
@@ -144,6 +177,8 @@ GLOSS_HD void meter_block_tile(const MeterPlan& p, const float* samples, std::in
       next_boundary = k < k1 ? subblock_start(k + 1, p.sample_rate) : last;
     }
   }
+  for (int b = 0; b < p.bands; ++b) stats.band[b] = f.acc[b];
 }
 
+}  // namespace GLOSS_KERNEL_ISA
 }  // namespace gloss::kernels

@@ -1,5 +1,5 @@
 // The meter's plan for one track: tile geometry and every coefficient the kernels use,
-// computed once on the host (core/meter_plan.cpp) and passed to either backend as plain data.
+// computed once on the host (core/meter_work.cpp) and passed to either backend as plain data.
 #pragma once
 
 #include <cstdint>
@@ -31,10 +31,6 @@ inline constexpr std::int64_t kHaloSubblocks = 50;
 // True peak is computed over independent segments of this many input positions per channel.
 inline constexpr std::int64_t kTruePeakSegment = 16384;
 
-GLOSS_HD std::int64_t subblock_start(std::int64_t k, int sample_rate) {
-  return k * sample_rate / kSubblocksPerSecond;
-}
-
 struct MeterPlan {
   int sample_rate = 0;
   int channels = 0;
@@ -58,16 +54,6 @@ struct MeterPlan {
   std::int64_t true_peak_segments = 0;  // per channel
 };
 
-// Frame range [first, last) of block tile t. The last tile also takes the frames after the
-// last complete sub-block, so that peaks and statistics see every sample.
-GLOSS_HD std::int64_t tile_first_frame(const MeterPlan& p, std::int64_t t) {
-  return subblock_start(t * kSubblocksPerTile, p.sample_rate);
-}
-GLOSS_HD std::int64_t tile_end_frame(const MeterPlan& p, std::int64_t t) {
-  if (t + 1 >= p.tiles) return p.frames;
-  return subblock_start((t + 1) * kSubblocksPerTile, p.sample_rate);
-}
-
 // Everything one block tile produces besides the per-sub-block energies. Tiles are reduced
 // on the host in index order (sums) or by max/min (order-free).
 struct TileStats {
@@ -82,4 +68,21 @@ struct TileStats {
   double band[kOctaveBands];
 };
 
+inline namespace GLOSS_KERNEL_ISA {
+
+GLOSS_HD std::int64_t subblock_start(std::int64_t k, int sample_rate) {
+  return k * sample_rate / kSubblocksPerSecond;
+}
+
+// Frame range [first, last) of block tile t. The last tile also takes the frames after the
+// last complete sub-block, so that peaks and statistics see every sample.
+GLOSS_HD std::int64_t tile_first_frame(const MeterPlan& p, std::int64_t t) {
+  return subblock_start(t * kSubblocksPerTile, p.sample_rate);
+}
+GLOSS_HD std::int64_t tile_end_frame(const MeterPlan& p, std::int64_t t) {
+  if (t + 1 >= p.tiles) return p.frames;
+  return subblock_start((t + 1) * kSubblocksPerTile, p.sample_rate);
+}
+
+}  // namespace GLOSS_KERNEL_ISA
 }  // namespace gloss::kernels

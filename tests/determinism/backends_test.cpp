@@ -53,6 +53,19 @@ TEST(Determinism, CpuBackendMatchesReferenceForAnyThreadCount) {
   }
 }
 
+TEST(Determinism, EveryKernelCopyGivesTheSameBits) {
+  // The baseline and AVX2 copies of the kernels (chosen at run time) must agree bit for bit.
+  if (!kernel_isa_available(KernelIsa::Avx2)) GTEST_SKIP() << "this processor (or build) has no AVX2 kernels";
+  ReferenceBackend reference;
+  for (const Case& c : cases()) {
+    const TrackAnalysis expected = run(reference, c.track, c.mode);
+    for (KernelIsa isa : {KernelIsa::Baseline, KernelIsa::Avx2}) {
+      CpuBackend cpu(2, isa);
+      expect_identical(expected, run(cpu, c.track, c.mode), std::string(c.name) + ", kernels " + to_string(isa));
+    }
+  }
+}
+
 TEST(Determinism, ShuffledWorkOrderChangesNothing) {
   ReferenceBackend reference;
   for (const Case& c : cases()) {
