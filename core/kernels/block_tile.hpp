@@ -48,8 +48,16 @@ GLOSS_HD void init_band_lanes(const MeterPlan& p, BlockTileFilters& f) {
   }
 }
 
+// C > 0: the channel count as a compile-time constant (loops unroll and filter states stay in
+// registers); C = 0: any count, read from the plan. Same arithmetic either way.
+template <int C>
+GLOSS_HD int channel_count(const MeterPlan& p) {
+  return C > 0 ? C : p.channels;
+}
+
+template <int C>
 GLOSS_HD void flush_filters(const MeterPlan& p, BlockTileFilters& f) {
-  for (int c = 0; c < p.channels; ++c) {
+  for (int c = 0; c < channel_count<C>(p); ++c) {
     biquad_flush(f.shelf[c]);
     biquad_flush(f.rlb[c]);
   }
@@ -62,10 +70,11 @@ GLOSS_HD void flush_filters(const MeterPlan& p, BlockTileFilters& f) {
 }
 
 // Runs the filters over frame i; writes K-weighted samples to kw[] and band outputs to bw[].
+template <int C>
 GLOSS_HD void filter_frame(const MeterPlan& p, const float* samples, std::int64_t i,
                            BlockTileFilters& f, double* kw, double* bw) {
   double mono = 0;
-  for (int c = 0; c < p.channels; ++c) {
+  for (int c = 0; c < channel_count<C>(p); ++c) {
     const double x = samples[c * p.frames + i];
     kw[c] = biquad_step(p.k_rlb, f.rlb[c], biquad_step(p.k_shelf, f.shelf[c], x));
     if (p.weight[c] > 0) mono += x;
@@ -95,10 +104,11 @@ GLOSS_HD void clear_tile_stats(TileStats& s) {
 }
 
 // Sample statistics of frame i (raw samples, before any filter).
+template <int C>
 GLOSS_HD void frame_statistics(const MeterPlan& p, const float* samples, std::int64_t i,
                                TileStats& s) {
   bool loud = false;
-  for (int c = 0; c < p.channels; ++c) {
+  for (int c = 0; c < channel_count<C>(p); ++c) {
     const float* x = samples + c * p.frames;
     const double v = x[i];
     const double a = abs_value(v);
@@ -126,11 +136,13 @@ GLOSS_HD void frame_statistics(const MeterPlan& p, const float* samples, std::in
 // tile, sum over channels (in channel order) of weight * sum of squared K-weighted samples.
 // mono_energy[k] (stereo only, else unused) receives sum of (kL + kR)^2 / 2: the energy of
 // the mono downmix (L+R)/2 played on both channels.
-GLOSS_HD void meter_block_tile(const MeterPlan& p, const float* samples, std::int64_t t,
-                               double* weighted_energy, double* mono_energy, TileStats& stats) {
+template <int C>
+GLOSS_HD void meter_block_tile_for(const MeterPlan& p, const float* samples, std::int64_t t,
+                                   double* weighted_energy, double* mono_energy, TileStats& out) {
   BlockTileFilters f;
-  double kw[kMaxChannels];
+  double kw[kMaxChannels] = {};
   double bw[kBandLanes];
+  TileStats stats;  // accumulated locally (registers, not the caller's memory), stored once
   clear_tile_stats(stats);
   init_band_lanes(p, f);
 
@@ -142,8 +154,8 @@ GLOSS_HD void meter_block_tile(const MeterPlan& p, const float* samples, std::in
   const std::int64_t warm0 = k0 > kHaloSubblocks ? k0 - kHaloSubblocks : 0;
   for (std::int64_t k = warm0; k < k0; ++k) {
     const std::int64_t end = subblock_start(k + 1, p.sample_rate);
-    for (std::int64_t i = subblock_start(k, p.sample_rate); i < end; ++i) filter_frame(p, samples, i, f, kw, bw);
-    flush_filters(p, f);
+    for (std::int64_t i = subblock_start(k, p.sample_rate); i < end; ++i) filter_frame<C>(p, samples, i, f, kw, bw);
+    flush_filters<C>(p, f);
   }
 
   const std::int64_t first = tile_first_frame(p, t);
@@ -153,31 +165,42 @@ GLOSS_HD void meter_block_tile(const MeterPlan& p, const float* samples, std::in
   double acc[kMaxChannels] = {};
   double acc_mono = 0;
   for (std::int64_t i = first; i < last; ++i) {
-    filter_frame(p, samples, i, f, kw, bw);
-    frame_statistics(p, samples, i, stats);
+    filter_frame<C>(p, samples, i, f, kw, bw);
+    frame_statistics<C>(p, samples, i, stats);
     GLOSS_SIMD
     for (int b = 0; b < kBandLanes; ++b) f.acc[b] += bw[b] * bw[b];
     if (k >= k1) continue;  // frames after the last complete sub-block: statistics only
-    for (int c = 0; c < p.channels; ++c) acc[c] += kw[c] * kw[c];
+    for (int c = 0; c < channel_count<C>(p); ++c) acc[c] += kw[c] * kw[c];
     if (p.stereo) {
       const double m = kw[0] + kw[1];
       acc_mono += m * m;
     }
     if (i + 1 == next_boundary) {
       double w = 0;
-      for (int c = 0; c < p.channels; ++c) {
+      for (int c = 0; c < channel_count<C>(p); ++c) {
         w += p.weight[c] * acc[c];
         acc[c] = 0;
       }
       weighted_energy[k] = w;
       if (p.stereo) mono_energy[k] = acc_mono * 0.5;
       acc_mono = 0;
-      flush_filters(p, f);
+      flush_filters<C>(p, f);
       ++k;
       next_boundary = k < k1 ? subblock_start(k + 1, p.sample_rate) : last;
     }
   }
   for (int b = 0; b < p.bands; ++b) stats.band[b] = f.acc[b];
+  out = stats;
+}
+
+GLOSS_HD void meter_block_tile(const MeterPlan& p, const float* samples, std::int64_t t,
+                               double* weighted_energy, double* mono_energy, TileStats& stats) {
+  switch (p.channels) {
+    case 1: return meter_block_tile_for<1>(p, samples, t, weighted_energy, mono_energy, stats);
+    case 2: return meter_block_tile_for<2>(p, samples, t, weighted_energy, mono_energy, stats);
+    case 6: return meter_block_tile_for<6>(p, samples, t, weighted_energy, mono_energy, stats);
+    default: return meter_block_tile_for<0>(p, samples, t, weighted_energy, mono_energy, stats);
+  }
 }
 
 }  // namespace GLOSS_KERNEL_ISA
