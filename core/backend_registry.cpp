@@ -55,7 +55,8 @@ std::unique_ptr<Backend> make_backend(std::string_view spec, int threads) {
   }
   if (spec == "auto") {
 #if GLOSS_HAVE_CUDA
-    if (cuda_device_count() > 0) return make_cuda(0);
+    for (int d = 0; d < cuda_device_count(); ++d)
+      if (cuda_device_problem(d).empty()) return make_cuda(d);
 #endif
     return std::make_unique<CpuBackend>(threads);
   }

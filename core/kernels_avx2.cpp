@@ -1,9 +1,17 @@
 // The kernels compiled a second time, for AVX2 (this file alone gets -mavx2; see
 // core/CMakeLists.txt). It includes nothing but the kernel headers, so no library inline
-// function is ever compiled here for AVX2 and shared with baseline code.
+// function is ever compiled here for AVX2 and shared with baseline code; tests/rules checks
+// the object file for any symbol outside the avx2 namespace.
+#include <type_traits>
+
 #include "kernels/block_tile.hpp"
 #include "kernels/kernel_table.hpp"
 #include "kernels/true_peak.hpp"
+
+// Data types shared by every copy must have no inline constructors of their own: those would
+// be emitted here with AVX2 instructions under names shared with the baseline copy.
+static_assert(std::is_trivially_default_constructible_v<gloss::kernels::BiquadState>);
+static_assert(std::is_trivially_default_constructible_v<gloss::kernels::TileStats>);
 
 namespace gloss::kernels {
 

@@ -26,8 +26,7 @@ kernels::MeterPlan make_plan(const AudioTrack& track, const MeterOptions& option
   p.sample_rate = track.sample_rate;
   p.channels = track.channels;
   p.frames = track.frames;
-  p.subblocks = track.frames * kernels::kSubblocksPerSecond / track.sample_rate;
-  while (kernels::subblock_start(p.subblocks, p.sample_rate) > p.frames) --p.subblocks;
+  p.subblocks = track.frames * kernels::kSubblocksPerSecond / track.sample_rate;  // floor: complete ones only
   p.tiles = count_tiles(p);
 
   int weighted = 0;
@@ -37,6 +36,8 @@ kernels::MeterPlan make_plan(const AudioTrack& track, const MeterOptions& option
   }
   p.mono_scale = weighted > 0 ? 1.0 / weighted : 0.0;
   p.stereo = track.channels == 2 && p.weight[0] > 0 && p.weight[1] > 0;
+  // (L+R)/2 played on both channels with the same weights: ((w0 + w1) / 4) * (kL + kR)^2.
+  p.mono_weight = p.stereo ? (p.weight[0] + p.weight[1]) * 0.25 : 0.0;
 
   const KWeighting k = design_k_weighting(track.sample_rate);
   p.k_shelf = k.shelf;
@@ -80,6 +81,9 @@ MeterWork make_meter_work(const AudioTrack& track, const MeterOptions& options) 
   w.true_peak_filter = options.true_peak == TruePeakMode::Precise
                            ? design_precise_true_peak()
                            : design_itu_true_peak(track.sample_rate);
+  if (!kernels::true_peak_shape_supported(w.true_peak_filter))
+    throw Error(fmt::format("internal error: the true-peak kernel has no {} phase x {} tap form",
+                            w.true_peak_filter.phases, w.true_peak_filter.taps));
   w.plan.true_peak_segments = kernels::true_peak_segments(w.true_peak_filter, track.frames);
   const auto subblocks = static_cast<std::size_t>(w.plan.subblocks);
   w.weighted_energy.assign(subblocks, 0.0);

@@ -1,6 +1,7 @@
 // Turns what the kernels produced (sub-block energies, tile statistics, true-peak segment
 // maxima) into a TrackAnalysis. Runs on the host, reducing tiles in index order.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -43,6 +44,35 @@ void fill_loudness(const MeterWork& w, TrackAnalysis& a) {
   }
 }
 
+// Clipped runs: each tile counted the runs inside it and reported the clipped frames at its
+// start and end; runs that cross tile boundaries are joined here, in tile order.
+void join_clipped_runs(const MeterWork& w, TrackAnalysis& a) {
+  const kernels::MeterPlan& p = w.plan;
+  for (int c = 0; c < p.channels; ++c) {
+    ChannelMeasurement& m = a.per_channel[static_cast<std::size_t>(c)];
+    std::int64_t open_run = 0;  // clipped frames carried over from previous tiles
+    const auto close_run = [&](std::int64_t n) {
+      if (n > 0 && n >= p.min_clip_run) {
+        m.clipped_runs += 1;
+        m.clipped_samples += n;
+      }
+    };
+    for (std::int64_t t = 0; t < p.tiles; ++t) {
+      const kernels::TileStats& s = w.tiles[static_cast<std::size_t>(t)];
+      const std::int64_t length = kernels::tile_end_frame(p, t) - kernels::tile_first_frame(p, t);
+      if (s.clip_head[c] == length) {  // clipped throughout: the run goes on
+        open_run += length;
+        continue;
+      }
+      close_run(open_run + s.clip_head[c]);
+      m.clipped_runs += s.clip_runs[c];
+      m.clipped_samples += s.clip_samples[c];
+      open_run = s.clip_tail[c];
+    }
+    close_run(open_run);
+  }
+}
+
 void fill_sample_statistics(const MeterWork& w, TrackAnalysis& a) {
   const kernels::MeterPlan& p = w.plan;
   a.per_channel.assign(static_cast<std::size_t>(p.channels), {});
@@ -55,14 +85,13 @@ void fill_sample_statistics(const MeterWork& w, TrackAnalysis& a) {
       m.sample_peak = std::max(m.sample_peak, s.peak[c]);
       m.dc_offset += s.sum[c];
       sum_sq_all += s.sum_sq[c];
-      m.clipped_runs += s.clip_runs[c];
-      m.clipped_samples += s.clip_samples[c];
     }
     sum_lr += s.sum_lr;
     for (int b = 0; b < p.bands; ++b) bands[static_cast<std::size_t>(b)] += s.band[b];
     if (s.first_loud >= 0 && first_loud < 0) first_loud = s.first_loud;
     if (s.last_loud >= 0) last_loud = s.last_loud;
   }
+  join_clipped_runs(w, a);
   const double frames = static_cast<double>(p.frames);
   double sample_peak = 0, true_peak = 0;
   for (int c = 0; c < p.channels; ++c) {

@@ -62,31 +62,66 @@ unsigned int grid_for(std::int64_t count, unsigned int block) {
 
 }  // namespace
 
-int cuda_device_count() {
+namespace {
+
+// Empty when this build's kernels load on device d; otherwise why not (a GPU older than the
+// architectures this gloss was compiled for, most often: CUDA 13 starts at compute 7.5).
+std::string unusable_reason(int d) {
+  if (const cudaError_t s = cudaSetDevice(d); s != cudaSuccess) {
+    static_cast<void>(cudaGetLastError());
+    return std::string("cannot select the device: ") + cudaGetErrorString(s);
+  }
+  cudaFuncAttributes attributes{};
+  for (const void* kernel : {reinterpret_cast<const void*>(&block_tile_kernel), reinterpret_cast<const void*>(&true_peak_kernel)})
+    if (const cudaError_t s = cudaFuncGetAttributes(&attributes, kernel); s != cudaSuccess) {
+      static_cast<void>(cudaGetLastError());
+      return std::string(cudaGetErrorString(s)) + " (this gloss was built for compute capability 7.5 and newer)";
+    }
+  return {};
+}
+
+int raw_device_count() {
   int count = 0;
   if (cudaGetDeviceCount(&count) != cudaSuccess) {
-    cudaGetLastError();  // clear the sticky "no driver/device" status
+    static_cast<void>(cudaGetLastError());  // no driver or no device: not an error for us
     return 0;
   }
   return count;
+}
+
+}  // namespace
+
+int cuda_device_count() { return raw_device_count(); }
+
+std::string cuda_device_problem(int device) {
+  if (device < 0 || device >= raw_device_count()) return "no such CUDA device";
+  return unusable_reason(device);
 }
 
 std::vector<BackendInfo> cuda_backend_infos() {
   int count = 0;
   const cudaError_t status = cudaGetDeviceCount(&count);
   if (status != cudaSuccess || count == 0) {
-    cudaGetLastError();
+    static_cast<void>(cudaGetLastError());
     const std::string why = status != cudaSuccess ? cudaGetErrorString(status) : "no CUDA device found";
     return {{"cuda", "unavailable: " + why, false}};
   }
   std::vector<BackendInfo> out;
   for (int d = 0; d < count; ++d) {
+    const std::string name = "cuda:" + std::to_string(d);
     cudaDeviceProp prop{};
-    GLOSS_CUDA_CHECK(cudaGetDeviceProperties(&prop, d));
-    out.push_back({"cuda:" + std::to_string(d),
-                   std::string(prop.name) + ", compute " + std::to_string(prop.major) + "." +
-                       std::to_string(prop.minor) + ", " + std::to_string(prop.totalGlobalMem >> 20) + " MiB",
-                   true});
+    if (const cudaError_t s = cudaGetDeviceProperties(&prop, d); s != cudaSuccess) {
+      static_cast<void>(cudaGetLastError());
+      out.push_back({name, std::string("unavailable: ") + cudaGetErrorString(s), false});
+      continue;
+    }
+    std::string description = std::string(prop.name) + ", compute " + std::to_string(prop.major) + "." +
+                              std::to_string(prop.minor) + ", " + std::to_string(prop.totalGlobalMem >> 20) + " MiB";
+    int watchdog = 0;
+    if (cudaDeviceGetAttribute(&watchdog, cudaDevAttrKernelExecTimeout, d) == cudaSuccess && watchdog != 0)
+      description += ", display watchdog on (long tracks may time out)";
+    const std::string why = unusable_reason(d);
+    out.push_back({name, why.empty() ? description : description + ": unavailable: " + why, why.empty()});
   }
   return out;
 }
@@ -96,7 +131,8 @@ CudaBackend::CudaBackend(int device) : device_(device) {
   if (device < 0 || device >= count)
     throw Error("cuda:" + std::to_string(device) + " is not available: this machine has " + std::to_string(count) +
                 " CUDA device(s). Run `gloss devices` to list them, or use --device cpu.");
-  GLOSS_CUDA_CHECK(cudaSetDevice(device_));
+  if (const std::string why = unusable_reason(device_); !why.empty())
+    throw Error(name() + " cannot run gloss: " + why + ". Use --device cpu.");
   cudaDeviceProp prop{};
   GLOSS_CUDA_CHECK(cudaGetDeviceProperties(&prop, device_));
   description_ = std::string(prop.name) + ", compute " + std::to_string(prop.major) + "." + std::to_string(prop.minor);
@@ -106,9 +142,67 @@ std::string CudaBackend::name() const { return "cuda:" + std::to_string(device_)
 
 std::string CudaBackend::description() const { return description_; }
 
+namespace {
+
+// Device memory one track needs inside a chunk (samples, outputs, plan, work lists).
+std::size_t device_bytes(const MeterWork& w) {
+  const kernels::MeterPlan& p = w.plan;
+  return w.track->samples.size() * sizeof(float) + static_cast<std::size_t>(p.subblocks) * 2 * sizeof(double) +
+         static_cast<std::size_t>(p.tiles) * (sizeof(kernels::TileStats) + sizeof(ItemRef)) +
+         w.true_peak.size() * (sizeof(double) + sizeof(ItemRef)) + sizeof(kernels::MeterPlan) +
+         sizeof(kernels::TruePeakFilter) + sizeof(TrackOffsets);
+}
+
+// Errors after which the device's context is unusable for the rest of the process.
+bool is_sticky(cudaError_t s) {
+  switch (s) {
+    case cudaErrorIllegalAddress:
+    case cudaErrorLaunchFailure:
+    case cudaErrorLaunchTimeout:
+    case cudaErrorHardwareStackError:
+    case cudaErrorIllegalInstruction:
+    case cudaErrorMisalignedAddress:
+    case cudaErrorInvalidAddressSpace:
+    case cudaErrorInvalidPc:
+    case cudaErrorAssert:
+    case cudaErrorECCUncorrectable:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
 void CudaBackend::run_meter(const std::vector<MeterWork*>& batch) {
   if (batch.empty()) return;
+  if (!broken_.empty())
+    throw Error(name() + " failed earlier in this run (" + broken_ + "); restart gloss or use --device cpu");
   GLOSS_CUDA_CHECK(cudaSetDevice(device_));
+  static_cast<void>(cudaGetLastError());  // nothing is in flight between calls: only a stale status
+  std::size_t free_bytes = 0, total_bytes = 0;
+  GLOSS_CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
+  // Tracks are independent, so cutting a batch into chunks that fit changes no result.
+  const std::size_t budget = free_bytes / 10 * 8;
+  std::vector<MeterWork*> chunk;
+  std::size_t used = 0;
+  for (MeterWork* w : batch) {
+    const std::size_t need = device_bytes(*w);
+    if (need > budget)
+      throw Error(w->track->name + ": needs " + std::to_string(need >> 20) + " MiB of device memory, " + name() +
+                  " has " + std::to_string(free_bytes >> 20) + " MiB free; use --device cpu for this track");
+    if (!chunk.empty() && used + need > budget) {
+      run_chunk(chunk);
+      chunk.clear();
+      used = 0;
+    }
+    chunk.push_back(w);
+    used += need;
+  }
+  run_chunk(chunk);
+}
+
+void CudaBackend::run_chunk(const std::vector<MeterWork*>& batch) {
 
   std::vector<kernels::MeterPlan> plans;
   std::vector<kernels::TruePeakFilter> filters;
@@ -137,7 +231,9 @@ void CudaBackend::run_meter(const std::vector<MeterWork*>& batch) {
   DeviceBuffer<ItemRef> d_tile_items(tile_items);
   DeviceBuffer<ItemRef> d_peak_items(peak_items);
   DeviceBuffer<double> energy(static_cast<std::size_t>(next.energy));
-  DeviceBuffer<double> mono(static_cast<std::size_t>(next.energy));
+  bool any_stereo = false;
+  for (const MeterWork* w : batch) any_stereo = any_stereo || w->plan.stereo;
+  DeviceBuffer<double> mono(any_stereo ? static_cast<std::size_t>(next.energy) : 0);
   DeviceBuffer<kernels::TileStats> tiles(static_cast<std::size_t>(next.tiles));
   DeviceBuffer<double> peaks(static_cast<std::size_t>(next.true_peak));
 
@@ -156,7 +252,11 @@ void CudaBackend::run_meter(const std::vector<MeterWork*>& batch) {
                                                                peaks.data());
     GLOSS_CUDA_CHECK(cudaGetLastError());
   }
-  GLOSS_CUDA_CHECK(cudaDeviceSynchronize());
+  if (const cudaError_t status = cudaDeviceSynchronize(); status != cudaSuccess) {
+    if (is_sticky(status)) broken_ = cudaGetErrorString(status);
+    cuda_detail::throw_cuda_error(status, "cudaDeviceSynchronize() after the meter kernels", __func__, __FILE__,
+                                  __LINE__);
+  }
 
   for (std::size_t t = 0; t < batch.size(); ++t) {
     MeterWork& w = *batch[t];

@@ -3,14 +3,20 @@
 // CUDA headers so that host code compiled by g++ can use it.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "gloss/backend.hpp"
 
 namespace gloss {
 
-// Number of usable CUDA devices; 0 when there is no driver or device (never throws).
+// Number of CUDA devices the driver lists (cuda:0 .. cuda:N-1); 0 when there is no driver or
+// device. Never throws.
 int cuda_device_count();
+
+// Empty when gloss can run on the device; otherwise why not (e.g. a GPU older than the
+// architectures this build has kernels for).
+std::string cuda_device_problem(int device);
 
 // One BackendInfo per device ("cuda:N"), or one unavailable entry saying why there is none.
 std::vector<BackendInfo> cuda_backend_infos();
@@ -23,8 +29,11 @@ class CudaBackend final : public Backend {
   void run_meter(const std::vector<MeterWork*>& batch) override;
 
  private:
+  void run_chunk(const std::vector<MeterWork*>& chunk);  // one batch that fits in device memory
+
   int device_;
   std::string description_;
+  std::string broken_;  // set after an error that leaves the device's context unusable
 };
 
 }  // namespace gloss

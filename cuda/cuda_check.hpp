@@ -12,6 +12,9 @@ namespace gloss::cuda_detail {
 
 [[noreturn]] inline void throw_cuda_error(cudaError_t status, const char* statement, const char* function,
                                           const char* file, int line) {
+  // A failed call also sets the runtime's last-error slot. Consume it, so that a recoverable
+  // failure (out of memory) is not reported again by the next album's launch check.
+  static_cast<void>(cudaGetLastError());
   throw Error(std::string("CUDA error: ") + cudaGetErrorString(status) + " in " + statement + " (" + function +
               ", " + file + ":" + std::to_string(line) + ")");
 }

@@ -29,13 +29,20 @@ class DeviceBuffer {
   std::size_t size() const { return count_; }
 
   void upload(const T* host, std::size_t count, std::size_t offset) {
+    check_range(count, offset);
     if (count > 0) GLOSS_CUDA_CHECK(cudaMemcpy(data_ + offset, host, count * sizeof(T), cudaMemcpyHostToDevice));
   }
   void download(T* host, std::size_t count, std::size_t offset) const {
+    check_range(count, offset);
     if (count > 0) GLOSS_CUDA_CHECK(cudaMemcpy(host, data_ + offset, count * sizeof(T), cudaMemcpyDeviceToHost));
   }
 
  private:
+  void check_range(std::size_t count, std::size_t offset) const {
+    if (count == 0) return;
+    if (offset > count_ || count > count_ - offset) throw Error("internal error: device buffer copy out of range");
+  }
+
   T* data_ = nullptr;
   std::size_t count_ = 0;
 };

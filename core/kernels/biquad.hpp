@@ -10,8 +10,11 @@ struct Biquad {
   double b0 = 1, b1 = 0, b2 = 0, a1 = 0, a2 = 0;  // a0 normalised to 1
 };
 
+// Trivial on purpose (no member initialisers): a non-trivial constructor would be an inline
+// function outside the ISA namespace, emitted by both kernel copies (see gloss_hd.hpp).
+// Zero it by value-initialisation: BiquadState s{};
 struct BiquadState {
-  double s1 = 0, s2 = 0;
+  double s1, s2;
 };
 
 inline namespace GLOSS_KERNEL_ISA {

@@ -15,14 +15,6 @@ inline namespace GLOSS_KERNEL_ISA {
 
 GLOSS_HD double abs_value(double x) { return x < 0 ? -x : x; }
 
-// Length of the clipped run that starts at frame i (i is clipped, i - 1 is not).
-GLOSS_HD std::int64_t clipped_run_length(const float* x, std::int64_t i, std::int64_t frames,
-                                         double clip_level) {
-  std::int64_t j = i;
-  while (j < frames && abs_value(x[j]) >= clip_level) ++j;
-  return j - i;
-}
-
 inline constexpr int kBandLanes = 12;  // kOctaveBands rounded up to a SIMD multiple
 
 struct BlockTileFilters {
@@ -62,7 +54,7 @@ GLOSS_HD void flush_filters(const MeterPlan& p, BlockTileFilters& f) {
     biquad_flush(f.rlb[c]);
   }
   const double tiny = 1e-200;
-    GLOSS_SIMD
+  GLOSS_SIMD
   for (int b = 0; b < kBandLanes; ++b) {
     f.s1[b] = (f.s1[b] < tiny && f.s1[b] > -tiny) ? 0.0 : f.s1[b];
     f.s2[b] = (f.s2[b] < tiny && f.s2[b] > -tiny) ? 0.0 : f.s2[b];
@@ -80,7 +72,7 @@ GLOSS_HD void filter_frame(const MeterPlan& p, const float* samples, std::int64_
     if (p.weight[c] > 0) mono += x;
   }
   mono = mono * p.mono_scale;
-    GLOSS_SIMD
+  GLOSS_SIMD
   for (int b = 0; b < kBandLanes; ++b) {  // biquad_step, lane-wise
     const double y = f.b0[b] * mono + f.s1[b];
     f.s1[b] = f.b1[b] * mono - f.a1[b] * y + f.s2[b];
@@ -96,6 +88,8 @@ GLOSS_HD void clear_tile_stats(TileStats& s) {
     s.sum_sq[c] = 0;
     s.clip_runs[c] = 0;
     s.clip_samples[c] = 0;
+    s.clip_head[c] = -1;  // open until the first unclipped frame
+    s.clip_tail[c] = 0;   // the current run's length while the tile is processed
   }
   s.first_loud = -1;
   s.last_loud = -1;
@@ -116,13 +110,16 @@ GLOSS_HD void frame_statistics(const MeterPlan& p, const float* samples, std::in
     s.sum[c] += v;
     s.sum_sq[c] += v * v;
     if (a > p.silence_threshold) loud = true;
-    const bool run_starts = a >= p.clip_level && (i == 0 || abs_value(x[i - 1]) < p.clip_level);
-    if (run_starts) {
-      const std::int64_t n = clipped_run_length(x, i, p.frames, p.clip_level);
-      if (n >= p.min_clip_run) {
+    if (a >= p.clip_level) {
+      s.clip_tail[c] += 1;
+    } else {
+      if (s.clip_head[c] < 0) {
+        s.clip_head[c] = s.clip_tail[c];
+      } else if (s.clip_tail[c] >= p.min_clip_run) {
         s.clip_runs[c] += 1;
-        s.clip_samples[c] += n;
+        s.clip_samples[c] += s.clip_tail[c];
       }
+      s.clip_tail[c] = 0;
     }
   }
   if (loud) {
@@ -134,12 +131,12 @@ GLOSS_HD void frame_statistics(const MeterPlan& p, const float* samples, std::in
 
 // Processes block tile t. weighted_energy[k] receives, for each complete sub-block k of the
 // tile, sum over channels (in channel order) of weight * sum of squared K-weighted samples.
-// mono_energy[k] (stereo only, else unused) receives sum of (kL + kR)^2 / 2: the energy of
-// the mono downmix (L+R)/2 played on both channels.
+// mono_energy[k] (stereo only, else unused) receives sum of (kL + kR)^2 * mono_weight: the
+// energy of the mono downmix (L+R)/2 played on both channels.
 template <int C>
 GLOSS_HD void meter_block_tile_for(const MeterPlan& p, const float* samples, std::int64_t t,
                                    double* weighted_energy, double* mono_energy, TileStats& out) {
-  BlockTileFilters f;
+  BlockTileFilters f{};
   double kw[kMaxChannels] = {};
   double bw[kBandLanes];
   TileStats stats;  // accumulated locally (registers, not the caller's memory), stored once
@@ -182,7 +179,7 @@ GLOSS_HD void meter_block_tile_for(const MeterPlan& p, const float* samples, std
         acc[c] = 0;
       }
       weighted_energy[k] = w;
-      if (p.stereo) mono_energy[k] = acc_mono * 0.5;
+      if (p.stereo) mono_energy[k] = acc_mono * p.mono_weight;
       acc_mono = 0;
       flush_filters<C>(p, f);
       ++k;
@@ -190,6 +187,8 @@ GLOSS_HD void meter_block_tile_for(const MeterPlan& p, const float* samples, std
     }
   }
   for (int b = 0; b < p.bands; ++b) stats.band[b] = f.acc[b];
+  for (int c = 0; c < channel_count<C>(p); ++c)
+    if (stats.clip_head[c] < 0) stats.clip_head[c] = last - first;  // clipped from start to end
   out = stats;
 }
 

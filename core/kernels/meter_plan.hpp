@@ -41,11 +41,12 @@ struct MeterPlan {
   double weight[kMaxChannels] = {};  // BS.1770 channel weights (0 for LFE)
   double mono_scale = 1;             // 1 / number of weighted channels, for the band mix
   bool stereo = false;               // correlation and mono-sum loss apply
+  double mono_weight = 0.5;          // (w0 + w1) / 4: (kL + kR)^2 * this = (L+R)/2 on both channels
 
   Biquad k_shelf;  // K-weighting stage 1 (high shelf)
   Biquad k_rlb;    // K-weighting stage 2 (RLB high-pass)
   Biquad band[kOctaveBands];
-  int bands = 0;  // octave bands below 0.45 fs; the rest are not measured
+  int bands = 0;  // octave bands centred at or below 0.4 fs; the rest are not measured
 
   double silence_threshold = 0;  // linear
   double clip_level = 1;
@@ -60,8 +61,12 @@ struct TileStats {
   double peak[kMaxChannels];
   double sum[kMaxChannels];
   double sum_sq[kMaxChannels];
+  // Clipping: complete runs inside the tile, plus the runs touching its edges, which the host
+  // joins across tiles in index order (so no tile ever scans past its own frames).
   std::int64_t clip_runs[kMaxChannels];
   std::int64_t clip_samples[kMaxChannels];
+  std::int64_t clip_head[kMaxChannels];  // clipped frames at the tile's start (= tile length if all)
+  std::int64_t clip_tail[kMaxChannels];  // clipped frames at the tile's end
   std::int64_t first_loud;  // -1 when the tile has no sample above the silence threshold
   std::int64_t last_loud;
   double sum_lr;  // stereo only

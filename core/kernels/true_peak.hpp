@@ -24,6 +24,13 @@ struct TruePeakFilter {
 
 inline namespace GLOSS_KERNEL_ISA {
 
+// The filter shapes true_peak_segment() has a form for (the host refuses any other).
+GLOSS_HD bool true_peak_shape_supported(const TruePeakFilter& f) {
+  if (f.phases == 0) return true;
+  if (f.taps == 12 && (f.phases == 4 || f.phases == 2)) return !f.refine;
+  return f.phases == 16 && f.taps == 64 && f.refine;
+}
+
 // Interpolated positions of a channel: the filter rings for taps - 1 positions past the end.
 GLOSS_HD std::int64_t true_peak_positions(const TruePeakFilter& f, std::int64_t frames) {
   return frames > 0 ? frames + f.taps - 1 : 0;
@@ -78,7 +85,7 @@ GLOSS_HD double true_peak_plain(const double* coeff, const float* x, std::int64_
   for (; i + W <= fast_end; i += W) {  // whole history inside the track for every lane
     const float* h = x + i;
     for (int p = 0; p < Phases; ++p) {
-    GLOSS_SIMD
+      GLOSS_SIMD
       for (int w = 0; w < W; ++w) {
         double s = 0;
         for (int k = 0; k < Taps; ++k) s += coeff[k * Phases + p] * static_cast<double>(h[w - k]);
@@ -150,7 +157,7 @@ GLOSS_HD double true_peak_segment(const TruePeakFilter& f, const float* x, std::
   if (f.phases == 2 && f.taps == 12) return true_peak_plain<2, 12>(f.coeff, x, frames, s0, s1);
   if (f.phases == 16 && f.taps == 64 && f.refine)
     return true_peak_refined<16, 64>(f.coeff, x, frames, s0, s1, positions);
-  return -1;  // unknown shape: the host checks shapes when it builds the filter
+  return -1;  // unreachable: make_meter_work() refuses shapes without a form above
 }
 
 }  // namespace GLOSS_KERNEL_ISA

@@ -106,6 +106,31 @@ AudioTrack programme(int sample_rate, int channels, double seconds, std::uint64_
   return t;
 }
 
+std::vector<NamedTrack> identity_cases() {
+  std::vector<NamedTrack> out;
+  out.push_back({"programme 44.1k stereo 25 s (3 tiles)", programme(44100, 2, 25, 1)});
+  out.push_back({"programme 48k 5.1 12 s", programme(48000, 6, 12, 2)});
+  out.push_back({"programme 96k mono 11 s", programme(96000, 1, 11, 3)});
+  out.push_back({"programme 48k 3 channels 4 s", programme(48000, 3, 4, 7)});
+  out.push_back({"programme 32k 7.1 11 s", programme(32000, 8, 11, 8)});
+  out.push_back({"noise 22.05k stereo 10.37 s", noise(22050, 2, 10.37, 0.9, 4)});
+  out.push_back({"programme 192k stereo 3 s", programme(192000, 2, 3, 6)});
+  out.push_back({"sine 12 kHz 1.41 FFS 45 deg 48k", sine(48000, 2, 12000, 1.41, 3, 45, 0.01)});
+  out.push_back({"empty stereo", programme(48000, 2, 0, 9)});
+  out.push_back({"30 samples (shorter than the interpolator)", programme(44100, 2, 30.0 / 44100, 10)});
+  out.push_back({"10 s + 50 samples (last tile has no complete sub-block)", programme(48000, 2, 10 + 50.0 / 48000, 11)});
+  // Full-scale square wave with long flat tops, clipped across both tile boundaries.
+  AudioTrack square = programme(44100, 2, 21, 12);
+  for (int c = 0; c < 2; ++c) {
+    std::span<float> x = square.channel(c);
+    for (std::size_t i = 440000; i < 442000; ++i) x[i] = 1.0f;     // crosses 10 s (441000)
+    for (std::size_t i = 881990; i < 882010; ++i) x[i] = -1.0f;    // crosses 20 s (882000)
+    for (std::size_t i = 100; i < 103; ++i) x[i] = 1.0f;           // exactly the minimum run
+  }
+  out.push_back({"clipped runs across tile boundaries 44.1k", std::move(square)});
+  return out;
+}
+
 AudioTrack concatenate(const std::vector<AudioTrack>& parts) {
   std::int64_t total = 0;
   for (const AudioTrack& p : parts) total += p.frames;

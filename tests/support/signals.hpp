@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <limits>
 #include <vector>
 
@@ -34,6 +35,16 @@ AudioTrack noise(int sample_rate, int channels, double seconds, double amplitude
 
 // Music-like test material: a few sines and noise with a slow loudness envelope.
 AudioTrack programme(int sample_rate, int channels, double seconds, std::uint64_t seed);
+
+// Tracks that exercise every path of the kernels, for the bit-identity tests: every channel
+// count form (1, 2, 6 and the generic path: 3, 8), all true-peak rate classes, an empty
+// track, tracks shorter than the interpolator and than a sub-block, a last tile without a
+// complete sub-block, and clipped runs crossing tile boundaries.
+struct NamedTrack {
+  std::string name;
+  AudioTrack track;
+};
+std::vector<NamedTrack> identity_cases();
 
 // The tracks concatenated (same rate and channel count).
 AudioTrack concatenate(const std::vector<AudioTrack>& parts);

@@ -126,6 +126,17 @@ TEST(Meter, ClippedRunsAreCounted) {
   const TrackAnalysis b = analyze(long_track);
   EXPECT_EQ(b.clipped_runs, 1);
   EXPECT_EQ(b.clipped_samples, 6);
+  // A run covering a whole tile and parts of its neighbours (5 s to 22 s of a 25 s track) is
+  // one run, joined across three tiles; so is a track clipped from its first to last sample.
+  AudioTrack spanning = test::tone_sequence(8000, 1, 100, {{25, test::kSilence}});
+  for (std::size_t i = 5 * 8000; i < 22 * 8000; ++i) spanning.channel(0)[i] = -1.0f;
+  const TrackAnalysis c = analyze(spanning);
+  EXPECT_EQ(c.clipped_runs, 1);
+  EXPECT_EQ(c.clipped_samples, 17 * 8000);
+  for (float& v : spanning.channel(0)) v = 1.0f;
+  const TrackAnalysis d = analyze(spanning);
+  EXPECT_EQ(d.clipped_runs, 1);
+  EXPECT_EQ(d.clipped_samples, 25 * 8000);
 }
 
 TEST(Meter, HeadAndTailSilence) {
