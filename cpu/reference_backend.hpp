@@ -1,5 +1,5 @@
-// The reference executor: one thread, every tile and segment in a fixed order, no SIMD
-// scheduling tricks. It defines the canonical bits that every other backend must match.
+// The reference executor: one thread, every tile and segment in a fixed order, the baseline
+// copy of the kernels. It defines the canonical bits that every other backend must match.
 #pragma once
 
 #include <cstdint>

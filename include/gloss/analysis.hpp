@@ -31,7 +31,7 @@ struct MeterOptions {
   int min_clip_run = 3;                        // consecutive clipped samples that make a run
 };
 
-// Octave bands for tonal balance: centres 31.5 Hz ... 16 kHz.
+// Octave bands for tonal balance: centres 31.25 Hz ... 16 kHz (powers of two times 1 kHz).
 inline constexpr std::array<double, 10> kOctaveCentresHz = {31.25, 62.5, 125,  250,  500,
                                                             1000,  2000, 4000, 8000, 16000};
 
