@@ -153,13 +153,19 @@ int exit_status(const RunReport& report) {
   return missed ? kExitSomeFailed : kExitOk;
 }
 
-// auto | cpu | reference | cuda | cuda:N; whether the device exists is checked later (exit 3).
+// A number after "PREFIX:" (cuda:N, reference:SEED).
+bool numbered(const std::string& spec, const std::string& prefix) {
+  const std::size_t n = prefix.size();
+  return spec.starts_with(prefix) && spec.size() > n && spec.size() < n + 10 &&
+         spec.find_first_not_of("0123456789", n) == std::string::npos;
+}
+
+// auto | cpu | reference | reference:SEED | cuda | cuda:N; whether the device exists is
+// checked later (exit 3).
 std::string validate_device(const std::string& spec) {
   if (spec == "auto" || spec == "cpu" || spec == "reference" || spec == "cuda") return {};
-  if (spec.starts_with("cuda:") && spec.size() > 5 &&
-      spec.find_first_not_of("0123456789", 5) == std::string::npos && spec.size() < 10)
-    return {};
-  return "expected auto, cpu, reference, cuda or cuda:N (N a device number)";
+  if (numbered(spec, "cuda:") || numbered(spec, "reference:")) return {};
+  return "expected auto, cpu, reference, reference:SEED, cuda or cuda:N (N a device number)";
 }
 
 }  // namespace
@@ -178,7 +184,7 @@ CLI::App* add_analyze_command(CLI::App& app, AnalyzeOptions& o) {
       ->type_name("FILE");
   cmd->add_option("--csv", o.csv_path, "Write a CSV report (one row per track and per album) to FILE")
       ->type_name("FILE");
-  cmd->add_option("--device", o.device, "Backend: auto, cpu, reference, cuda or cuda:N (never falls back)")
+  cmd->add_option("--device", o.device, "Backend: auto, cpu, cuda, cuda:N, reference (the executor that defines every result) or reference:SEED (the same in a shuffled order, a determinism check); never falls back")
       ->type_name("DEVICE")
       ->check(CLI::Validator(validate_device, ""))
       ->capture_default_str();

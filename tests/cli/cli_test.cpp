@@ -493,7 +493,8 @@ TEST_F(GlossCli, JsonIsByteIdenticalAcrossThreadsAndDevices) {
   write_audio(root_ / "cat" / "Extra" / "sine.flac", sine(96000, 2, 6, -23), SF_FORMAT_FLAC | SF_FORMAT_PCM_24);
   std::vector<std::string> reports;
   for (const std::vector<std::string>& extra : std::vector<std::vector<std::string>>{
-           {"--threads", "1"}, {"--threads", "2"}, {"--threads", "8"}, {"--device", "reference"}, {"--device", "cpu"}}) {
+           {"--threads", "1"}, {"--threads", "2"}, {"--threads", "8"}, {"--device", "reference"},
+           {"--device", "reference:7"}, {"--device", "reference:12345"}, {"--device", "cpu"}}) {  // reference:SEED shuffles the tile order
     std::vector<std::string> args = {"analyze", "cat", "-q", "--json", "r.json", "--true-peak", "precise"};
     args.insert(args.end(), extra.begin(), extra.end());
     const Outcome r = gloss(args);
