@@ -11,13 +11,11 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "support/corpus.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
-
-const fs::path kMusic = "/usr/share/games/wesnoth/1.16/data/core/music";
-const fs::path kScript = fs::path(GLOSS_SHARED_DIR) / "corpus" / "get-corpus";
-const fs::path kDest = fs::path(GLOSS_BINARY_DIR) / "corpus";
 
 std::string read_text(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -31,22 +29,6 @@ int run(const std::string& command) {
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
 }
 
-std::string prepare(std::string& why) {
-  if (!fs::exists(kScript)) {
-    why = kScript.string() + " not found (no shared/ folder beside this clone)";
-    return {};
-  }
-  const fs::path log = fs::path(GLOSS_BINARY_DIR) / "get-corpus-cli.log";
-  std::ostringstream command;  // a stream: GCC 12 warns falsely (-Wrestrict) on chained string +
-  command << '\'' << kScript.string() << "' '" << kDest.string() << "' > '" << log.string() << "' 2>&1";
-  const int rc = run(command.str());
-  if (rc != 0 || !fs::is_directory(kMusic)) {
-    why = "wesnoth-1.16-music unavailable (get-corpus exit " + std::to_string(rc) + "): " + read_text(log);
-    return {};
-  }
-  return kDest.string();
-}
-
 std::string analyze(const std::string& album, int threads, const fs::path& json) {
   std::ostringstream command;
   command << '\'' << GLOSS_EXE << "' analyze '" << album << "' --quiet --threads " << threads << " --json '"
@@ -57,7 +39,7 @@ std::string analyze(const std::string& album, int threads, const fs::path& json)
 
 TEST(CorpusCli, WholeAlbumIsMeasuredAndTheReportIgnoresThreads) {
   std::string why;
-  const std::string root = prepare(why);
+  const std::string root = gloss::test::prepare_corpus(why).string();
   if (root.empty()) GTEST_SKIP() << "real-music corpus unavailable: " << why;
   const fs::path scratch = fs::path(GLOSS_BINARY_DIR) / "corpus-cli";
   fs::create_directories(scratch);

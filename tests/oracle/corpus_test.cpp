@@ -16,46 +16,18 @@
 #include "gloss/meter.hpp"
 #include "oracle_compare.hpp"
 #include "sndfile_track.hpp"
+#include "support/corpus.hpp"
 
 namespace gloss::test {
 namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kMusic = "/usr/share/games/wesnoth/1.16/data/core/music";
-const fs::path kScript = fs::path(GLOSS_SHARED_DIR) / "corpus" / "get-corpus";
-const fs::path kDest = fs::path(GLOSS_BINARY_DIR) / "corpus";
-
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Lays out the corpus (installing the package if needed and possible); returns the album
-// folder or an empty path with `why` set.
-fs::path prepare_corpus(std::string& why) {
-  if (!fs::exists(kScript)) {
-    why = kScript.string() + " not found (no steering repo shared/ folder beside this clone)";
-    return {};
-  }
-  const fs::path log = fs::path(GLOSS_BINARY_DIR) / "get-corpus.log";
-  std::ostringstream command;  // (a stream: GCC 12 warns falsely on chained string +)
-  command << '\'' << kScript.string() << "' '" << kDest.string() << "' > '" << log.string() << "' 2>&1";
-  const int rc = std::system(command.str().c_str());
-  if (rc != 0 || !fs::is_directory(kMusic)) {
-    why = "wesnoth-1.16-music is not installed at " + kMusic.string() + " and get-corpus could not install it (exit " +
-          std::to_string(rc) + "): " + read_text(log);
-    return {};
-  }
-  return kDest / "wesnoth-short";
-}
-
 TEST(Libebur128OracleCorpus, WesnothShortAlbum) {
   std::string why;
-  const fs::path album_dir = prepare_corpus(why);
-  if (album_dir.empty()) GTEST_SKIP() << "real-music corpus unavailable: " << why;
+  const fs::path root = prepare_corpus(why);
+  const fs::path album_dir = root / "wesnoth-short";
+  if (root.empty()) GTEST_SKIP() << "real-music corpus unavailable: " << why;
 
   std::vector<fs::path> files;
   for (const fs::directory_entry& e : fs::directory_iterator(album_dir))
