@@ -1,0 +1,307 @@
+#include "exact_convolution.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "gloss/error.hpp"
+
+namespace gloss {
+
+namespace {
+
+namespace k = kernels;
+
+constexpr int kMaxTapFractionBits = 30;
+constexpr double kTapLimit = 2147483648.0;        // 2^31: |h_q| must stay below
+constexpr int kMinFftSize = 1024;                 // smaller blocks only add per-block overhead
+
+int log2_exact(std::int64_t n) {
+  int e = 0;
+  while ((std::int64_t{1} << e) < n) ++e;
+  return e;
+}
+
+bool is_power_of_two(std::int64_t n) { return n > 0 && (n & (n - 1)) == 0; }
+
+void check_taps(std::span<const double> taps) {
+  if (taps.empty()) throw Error("exact convolution: the FIR has no taps");
+  if (taps.size() % 2 == 0)
+    throw Error(fmt::format("exact convolution: the FIR has {} taps; a linear-phase FIR with an odd length is "
+                            "needed so that its delay (len - 1) / 2 is a whole number of samples",
+                            taps.size()));
+  if (taps.size() > static_cast<std::size_t>(kMaxExactTaps))
+    throw Error(fmt::format("exact convolution: the FIR has {} taps; at most {} are supported", taps.size(),
+                            kMaxExactTaps));
+  for (std::size_t i = 0; i < taps.size(); ++i)
+    if (!std::isfinite(taps[i])) throw Error(fmt::format("exact convolution: FIR tap {} is {}", i, taps[i]));
+}
+
+// Largest f <= 30 with every round(h * 2^f) below 2^31 in magnitude.
+int choose_tap_fraction_bits(std::span<const double> taps) {
+  double peak = 0;
+  for (double t : taps) peak = std::max(peak, std::abs(t));
+  int f = kMaxTapFractionBits;
+  while (f >= 0 && peak * k::power_of_two(f) >= kTapLimit - 0.5) --f;
+  if (f < 0)
+    throw Error(fmt::format("exact convolution: FIR tap magnitude {} is too large (the limit is 2^31)", peak));
+  return f;
+}
+
+// What one (limb width, FFT size) choice costs and how safe it is.
+struct Candidate {
+  int bits = 0;
+  int fft_size = 0;
+  int signal_limbs = 0;
+  int tap_limbs = 0;
+  double bound = 0;
+  double cost = 0;
+  bool representable = false;
+};
+
+struct TapLimbs {
+  int count = 0;
+  std::vector<double> values;  // count x taps
+  double l2[k::kMaxLimbs] = {};
+  double l1[k::kMaxLimbs] = {};
+};
+
+TapLimbs split_taps(const std::vector<std::int64_t>& q, int bits) {
+  const int full = (32 + bits - 1) / bits;
+  const std::size_t m = q.size();
+  std::vector<double> all(static_cast<std::size_t>(full) * m);
+  for (std::size_t t = 0; t < m; ++t)
+    k::balanced_limbs(q[t], bits, full, all.data() + t, static_cast<std::int64_t>(m));
+  TapLimbs out;
+  out.count = 1;
+  for (int j = 0; j < full; ++j) {
+    double sq = 0;
+    double abs_sum = 0;
+    for (std::size_t t = 0; t < m; ++t) {
+      const double v = all[j * m + t];
+      sq += v * v;
+      abs_sum += std::abs(v);
+    }
+    // 1 + 2^-40 covers the round-off of the sums (each term is exact, < 2^52).
+    out.l2[j] = std::sqrt(sq) * (1 + 0x1p-40);
+    out.l1[j] = abs_sum * (1 + 0x1p-40);
+    if (sq > 0) out.count = j + 1;
+  }
+  all.resize(static_cast<std::size_t>(out.count) * m);
+  out.values = std::move(all);
+  return out;
+}
+
+// Worst-case magnitude of signal limb i (x_q in (-2^31, 2^31)).
+double signal_limb_max(int bits, int limbs, int i) {
+  if (i < limbs - 1) return k::power_of_two(bits - 1);
+  return k::power_of_two(31 - bits * (limbs - 1)) + 1;
+}
+
+Candidate evaluate(const TapLimbs& h, int bits, int n_size, int taps) {
+  Candidate c;
+  c.bits = bits;
+  c.fft_size = n_size;
+  c.signal_limbs = (32 + bits - 1) / bits;
+  c.tap_limbs = h.count;
+  const int n = log2_exact(n_size);
+  const int weights = c.signal_limbs + c.tap_limbs - 1;
+  const double percival = (14.0 * n + 15.0) * 0x1p-53 * std::sqrt(static_cast<double>(n_size));
+  c.representable = true;
+  for (int w = 0; w < weights; ++w) {
+    double l2 = 0;
+    double l1 = 0;
+    for (int i = 0; i < c.signal_limbs; ++i) {
+      const int j = w - i;
+      if (j < 0 || j >= c.tap_limbs) continue;
+      l2 += signal_limb_max(bits, c.signal_limbs, i) * h.l2[j];
+      l1 += signal_limb_max(bits, c.signal_limbs, i) * h.l1[j];
+    }
+    c.bound = std::max(c.bound, percival * l2);
+    if (l1 >= k::kExactPartialLimit) c.representable = false;
+  }
+  // Transforms of n log n, plus the pointwise products, per output sample.
+  const double hop = n_size - taps + 1;
+  c.cost = ((c.signal_limbs + weights) * n + 2.0 * c.signal_limbs * c.tap_limbs) * n_size / hop;
+  return c;
+}
+
+std::vector<int> candidate_sizes(int taps, const ExactConvolutionOptions& options) {
+  if (options.fft_size != 0) {
+    if (!is_power_of_two(options.fft_size) || options.fft_size < taps || options.fft_size > kMaxExactFftSize)
+      throw Error(fmt::format("exact convolution: FFT size {} must be a power of two from the tap count {} to {}",
+                              options.fft_size, taps, kMaxExactFftSize));
+    return {options.fft_size};
+  }
+  std::vector<int> sizes;
+  std::int64_t n = kMinFftSize;
+  while (n < taps) n *= 2;
+  const std::int64_t last = std::max<std::int64_t>(n * 8, 1 << 16);
+  for (; n <= last && n <= kMaxExactFftSize; n *= 2) sizes.push_back(static_cast<int>(n));
+  return sizes;
+}
+
+std::vector<int> candidate_bits(const ExactConvolutionOptions& options) {
+  if (options.limb_bits != 0) {
+    if (options.limb_bits < 8 || options.limb_bits > 26)
+      throw Error(fmt::format("exact convolution: limb width {} bits is outside 8..26", options.limb_bits));
+    return {options.limb_bits};
+  }
+  return {16, 15, 14, 13, 12, 11, 10, 9, 8};
+}
+
+}  // namespace
+
+ExactFir::ExactFir(std::span<const double> taps, const ExactConvolutionOptions& options) {
+  check_taps(taps);
+  const int m = static_cast<int>(taps.size());
+  const int f = choose_tap_fraction_bits(taps);
+  quantized_.resize(taps.size());
+  for (std::size_t t = 0; t < taps.size(); ++t)
+    quantized_[t] = static_cast<std::int64_t>(k::round_half_even(taps[t] * k::power_of_two(f)));
+
+  bool found = false;
+  Candidate best;
+  Candidate safest;
+  TapLimbs best_limbs;
+  for (int bits : candidate_bits(options)) {
+    TapLimbs limbs = split_taps(quantized_, bits);
+    for (int n : candidate_sizes(m, options)) {
+      const Candidate c = evaluate(limbs, bits, n, m);
+      if (safest.bits == 0 || c.bound < safest.bound) safest = c;
+      const bool safe = c.representable && c.bound <= kBoundLimit;
+      if (!safe && !options.skip_bound_check) continue;
+      if (!found || c.cost < best.cost) {
+        best = c;
+        best_limbs = limbs;
+        found = true;
+      }
+    }
+  }
+  if (!found)
+    throw Error(fmt::format("exact convolution: no limb width and FFT size keep this {}-tap FIR's rounding error "
+                            "bound below {} (best: {}-bit limbs, N={}, bound {:.3g}); shorten or rescale the FIR",
+                            m, kBoundLimit, safest.bits, safest.fft_size, safest.bound));
+  shape_.fft_size = best.fft_size;
+  shape_.taps = m;
+  shape_.hop = best.fft_size - m + 1;
+  shape_.delay = (m - 1) / 2;
+  shape_.limb_bits = best.bits;
+  shape_.signal_limbs = best.signal_limbs;
+  shape_.tap_limbs = best.tap_limbs;
+  shape_.weights = best.signal_limbs + best.tap_limbs - 1;
+  shape_.tap_fraction_bits = f;
+  bound_ = best.bound;
+  tap_limbs_ = std::move(best_limbs.values);
+}
+
+std::vector<double> ExactFir::padded_tap_limb(int j) const {
+  std::vector<double> out(static_cast<std::size_t>(shape_.fft_size), 0.0);
+  const std::size_t m = static_cast<std::size_t>(shape_.taps);
+  std::copy_n(tap_limbs_.begin() + static_cast<std::ptrdiff_t>(j * m), m, out.begin());
+  return out;
+}
+
+std::string ExactFir::describe() const {
+  return fmt::format("{} taps, N={}, hop {}, {}-bit limbs ({} signal x {} tap, {} inverse FFTs), taps Q{}, bound {:.3g}",
+                     shape_.taps, shape_.fft_size, shape_.hop, shape_.limb_bits, shape_.signal_limbs,
+                     shape_.tap_limbs, shape_.weights, shape_.tap_fraction_bits, bound_);
+}
+
+std::string track_label(const AudioTrack& track) { return track.name.empty() ? "track" : track.name; }
+
+std::vector<std::int32_t> quantize_channel(const AudioTrack& track, int c) {
+  const std::span<const float> x = track.channel(c);
+  std::vector<std::int32_t> q(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i)
+    if (!k::quantize_sample(x[i], &q[i]))
+      throw Error(fmt::format("{}: channel {} sample {} is {}; exact convolution takes finite samples with "
+                              "|x| < 128 (+42.1 dBFS)",
+                              track_label(track), c, i, x[i]));
+  return q;
+}
+
+std::int64_t exact_blocks(const k::ExactConvShape& s, std::int64_t frames) { return (frames + s.hop - 1) / s.hop; }
+
+void check_exactness(const ExactFir& fir, const AudioTrack& track, double max_distance) {
+  if (max_distance <= kGuardLimit) return;
+  throw Error(fmt::format("{}: exact convolution failed its check: an FFT output lay {:.3g} from the nearest "
+                          "integer (guard {}; {}). The FFT did not deliver the accuracy the error bound "
+                          "assumes, so the output was discarded",
+                          track_label(track), max_distance, kGuardLimit, fir.describe()));
+}
+
+AudioTrack empty_like(const AudioTrack& track) {
+  AudioTrack out;
+  out.name = track.name;
+  out.sample_rate = track.sample_rate;
+  out.channels = track.channels;
+  out.frames = track.frames;
+  out.layout = track.layout;
+  out.samples.assign(track.samples.size(), 0.0f);
+  return out;
+}
+
+ExactConvolver::ExactConvolver(std::shared_ptr<const ExactFir> fir, FftEngine& engine)
+    : fir_(std::move(fir)), engine_(engine) {
+  const k::ExactConvShape& s = fir_->shape();
+  const std::size_t bins = static_cast<std::size_t>(s.fft_size / 2 + 1);
+  spectra_.assign(2 * bins * static_cast<std::size_t>(s.tap_limbs), 0.0);
+  const double scale = k::power_of_two(-log2_exact(s.fft_size));  // 1/N, exact
+  for (int j = 0; j < s.tap_limbs; ++j) {
+    const std::vector<double> limb = fir_->padded_tap_limb(j);
+    double* out = spectra_.data() + 2 * bins * static_cast<std::size_t>(j);
+    engine_.forward(s.fft_size, 1, limb.data(), out);
+    for (std::size_t i = 0; i < 2 * bins; ++i) out[i] *= scale;
+  }
+}
+
+ExactConvolver::Scratch ExactConvolver::make_scratch() const {
+  const k::ExactConvShape& s = fir_->shape();
+  const std::size_t n = static_cast<std::size_t>(s.fft_size);
+  const std::size_t bins = n / 2 + 1;
+  Scratch out;
+  out.signal.resize(n * static_cast<std::size_t>(s.signal_limbs));
+  out.spectra.resize(2 * bins * static_cast<std::size_t>(s.signal_limbs));
+  out.products.resize(2 * bins * static_cast<std::size_t>(s.weights));
+  out.result.resize(n * static_cast<std::size_t>(s.weights));
+  return out;
+}
+
+double ExactConvolver::run_blocks(std::span<const std::int32_t> x, std::span<float> out, std::int64_t first,
+                                  std::int64_t last, Scratch& scratch) const {
+  const k::ExactConvShape& s = fir_->shape();
+  const std::int64_t frames = static_cast<std::int64_t>(x.size());
+  const std::int64_t bins = s.fft_size / 2 + 1;
+  double worst = 0;
+  for (std::int64_t b = first; b < last; ++b) {
+    GLOSS_SIMD
+    for (std::int32_t p = 0; p < s.fft_size; ++p) k::split_signal_position(s, x.data(), frames, b, p, scratch.signal.data());
+    engine_.forward(s.fft_size, s.signal_limbs, scratch.signal.data(), scratch.spectra.data());
+    GLOSS_SIMD
+    for (std::int64_t i = 0; i < bins; ++i)
+      k::multiply_bin(s, scratch.spectra.data(), spectra_.data(), scratch.products.data(), bins, i);
+    engine_.inverse(s.fft_size, s.weights, scratch.products.data(), scratch.result.data());
+    for (std::int32_t i = 0; i < s.hop; ++i) {
+      const double d = k::finish_position(s, scratch.result.data(), frames, b, i, out.data());
+      worst = d <= worst ? worst : d;
+    }
+  }
+  return worst;
+}
+
+AudioTrack ExactConvolver::convolve(const AudioTrack& track) const {
+  AudioTrack out = empty_like(track);
+  Scratch scratch = make_scratch();
+  double worst = 0;
+  for (int c = 0; c < track.channels; ++c) {
+    const std::vector<std::int32_t> q = quantize_channel(track, c);
+    worst = std::max(worst, run_blocks(q, out.channel(c), 0, exact_blocks(fir_->shape(), track.frames), scratch));
+  }
+  check_exactness(*fir_, track, worst);
+  return out;
+}
+
+}  // namespace gloss

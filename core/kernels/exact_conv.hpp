@@ -1,0 +1,182 @@
+// Exact FFT convolution, the arithmetic around the FFTs (DESIGN.md rule 4). Both backends run
+// these functions: the CPU in loops, CUDA one thread per element. Only the raw FFT differs
+// between them (FFTW or cuFFT), and rounding every inverse-FFT output to the nearest integer
+// removes that difference. The error bound and the format choices are documented in
+// core/exact_convolution.hpp.
+//
+// Everything here is integer arithmetic or exact in double (+ - * of values that stay below
+// 2^53, power-of-two scaling, rounding by the 1.5 * 2^52 trick), except the complex multiply
+// of spectra, whose round-off is covered by the bound.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+
+#include "kernels/gloss_hd.hpp"
+
+namespace gloss::kernels {
+
+// 128-bit integers are a GCC/Clang/nvcc extension; __extension__ keeps -Wpedantic quiet.
+__extension__ typedef __int128 ExactInt;
+__extension__ typedef unsigned __int128 ExactUInt;
+
+// Samples: x * 2^24 rounded to an integer of at most 31 bits plus sign, so |x| < 2^7 = 128
+// (+42.1 dBFS) is representable: 24 fractional bits, 7 bits of headroom.
+inline constexpr int kSampleFractionBits = 24;
+inline constexpr double kSampleScale = 16777216.0;      // 2^24
+inline constexpr double kSampleLimitScaled = 2147483648.0;  // 2^31: |x * 2^24| must stay below
+inline constexpr double kExactPartialLimit = 1125899906842624.0;  // 2^50: plans keep every partial sum below
+inline constexpr int kMaxLimbs = 4;
+inline constexpr int kMaxWeights = 2 * kMaxLimbs - 1;
+
+// One exact convolution plan as plain data (copied to the device as is). Overlap-save blocks
+// of fft_size samples; block b's outputs are full-convolution indices delay + b * hop + i,
+// i in [0, hop), i.e. track positions b * hop + i.
+struct ExactConvShape {
+  std::int32_t fft_size;           // N, a power of two
+  std::int32_t taps;               // M, odd
+  std::int32_t hop;                // N - M + 1 outputs per block
+  std::int32_t delay;              // (M - 1) / 2, the FIR's delay compensated
+  std::int32_t limb_bits;          // b: limbs in base 2^b (common to samples and taps)
+  std::int32_t signal_limbs;       // Lx
+  std::int32_t tap_limbs;          // Lh
+  std::int32_t weights;            // Lx + Lh - 1 inverse transforms per block
+  std::int32_t tap_fraction_bits;  // taps are h * 2^f rounded
+};
+
+inline namespace GLOSS_KERNEL_ISA {
+
+// Nearest integer, ties to even, for |v| < 2^51: adding 1.5 * 2^52 leaves no fraction bits,
+// the default rounding mode does the rest, and subtracting it back is exact.
+GLOSS_HD double round_half_even(double v) {
+  constexpr double kMagic = 6755399441055744.0;
+  return (v + kMagic) - kMagic;
+}
+
+// x * 2^24 to the nearest integer (ties to even). False for NaN, Inf and |x| >= 128.
+GLOSS_HD bool quantize_sample(float x, std::int32_t* q) {
+  const double v = static_cast<double>(x) * kSampleScale;  // exact
+  if (!(v > -kSampleLimitScaled && v < kSampleLimitScaled)) return false;
+  *q = static_cast<std::int32_t>(round_half_even(v));
+  return true;
+}
+
+// Balanced limbs of v in base 2^bits: limbs 0..count-2 in [-2^(bits-1), 2^(bits-1)), the last
+// one takes the rest. Balanced digits halve each limb's magnitude against unsigned digits.
+GLOSS_HD void balanced_limbs(std::int64_t v, int bits, int count, double* limbs, std::int64_t stride) {
+  const std::int64_t base = std::int64_t{1} << bits;
+  const std::int64_t half = base >> 1;
+  for (int i = 0; i < count - 1; ++i) {
+    const std::int64_t low = ((v + half) & (base - 1)) - half;
+    limbs[i * stride] = static_cast<double>(low);
+    v = (v - low) / base;  // exact: v - low is a multiple of base
+  }
+  limbs[(count - 1) * stride] = static_cast<double>(v);
+}
+
+// Input position p of overlap-save block `block` of one channel: its sample's limbs, written to
+// limbs[i * fft_size + p]. Positions outside the track are zero (edges zero-padded).
+GLOSS_HD void split_signal_position(const ExactConvShape& s, const std::int32_t* x, std::int64_t frames,
+                                    std::int64_t block, std::int32_t p, double* limbs) {
+  const std::int64_t j = block * s.hop + s.delay - (s.taps - 1) + p;
+  const std::int64_t v = (j >= 0 && j < frames) ? x[j] : 0;
+  balanced_limbs(v, s.limb_bits, s.signal_limbs, limbs + p, s.fft_size);
+}
+
+// Spectrum bin k of every weight's product: P_w = sum over i + j = w of X_i * H_j, i ascending.
+// Complex values are interleaved (re, im); spectra of one block lie `bins` complex values apart.
+GLOSS_HD void multiply_bin(const ExactConvShape& s, const double* x, const double* h, double* p,
+                           std::int64_t bins, std::int64_t k) {
+  for (int w = 0; w < s.weights; ++w) {
+    double re = 0;
+    double im = 0;
+    for (int i = 0; i < s.signal_limbs; ++i) {
+      const int j = w - i;
+      if (j < 0 || j >= s.tap_limbs) continue;
+      const double* a = x + 2 * (i * bins + k);
+      const double* b = h + 2 * (j * bins + k);
+      re += a[0] * b[0] - a[1] * b[1];
+      im += a[0] * b[1] + a[1] * b[0];
+    }
+    p[2 * (w * bins + k)] = re;
+    p[2 * (w * bins + k) + 1] = im;
+  }
+}
+
+GLOSS_HD int bit_length(std::uint64_t v) {
+#if defined(__CUDA_ARCH__)
+  return 64 - __clzll(static_cast<long long>(v));
+#else
+  return v == 0 ? 0 : 64 - __builtin_clzll(v);
+#endif
+}
+
+GLOSS_HD int bit_length(ExactUInt v) {
+  const std::uint64_t high = static_cast<std::uint64_t>(v >> 64);
+  return high != 0 ? 64 + bit_length(high) : bit_length(static_cast<std::uint64_t>(v));
+}
+
+// 2^e as a double, built from its bits (exact, no libm), for -1022 <= e <= 1023.
+GLOSS_HD double power_of_two(int e) {
+  const std::uint64_t bits = static_cast<std::uint64_t>(e + 1023) << 52;
+  double d;
+  std::memcpy(&d, &bits, sizeof d);
+  return d;
+}
+
+// The one requantisation rule: y * 2^-(24 + f) to the nearest float32 that is a multiple of
+// 2^-24, ties to even. Below 0.5 that is the 2^-24 grid; above it float32's own grid (never
+// finer than 2^-24 there), so it is a single rounding straight from the exact integer. Zero
+// is +0. An input that is a multiple of 2^-24 convolved with the unit impulse comes back
+// unchanged.
+GLOSS_HD float requantize(ExactInt y, int tap_fraction_bits) {
+  const bool negative = y < 0;
+  const ExactUInt m = static_cast<ExactUInt>(negative ? -y : y);
+  const int excess = bit_length(m) - 24;  // drop this many bits to keep 24 significant ones
+  const int shift = excess > tap_fraction_bits ? excess : tap_fraction_bits;
+  ExactUInt q = m;
+  if (shift > 0) {
+    q = m >> shift;
+    const ExactUInt rest = m - (q << shift);
+    const ExactUInt half = ExactUInt{1} << (shift - 1);
+    if (rest > half || (rest == half && (q & 1) != 0)) ++q;
+  }
+  if (q == 0) return 0.0f;
+  const double v = static_cast<double>(static_cast<std::uint64_t>(q)) *
+                   power_of_two(shift - tap_fraction_bits - kSampleFractionBits);
+  return static_cast<float>(negative ? -v : v);  // exact: q <= 2^24
+}
+
+// One output of a block: the weights' inverse-FFT values r[w * stride] (already divided by N)
+// rounded to integers and recombined as sum r_w * 2^(b * w) in 128 bits. `distance` grows to
+// the largest |r_w - round(r_w)| seen: the runtime check that rounding was unambiguous.
+GLOSS_HD ExactInt recombine_position(const ExactConvShape& s, const double* r, std::int64_t stride,
+                                     double& distance) {
+  const ExactInt base = ExactInt{1} << s.limb_bits;
+  ExactInt acc = 0;
+  for (int w = s.weights - 1; w >= 0; --w) {
+    const double v = r[w * stride];
+    // NaN, Inf or a value beyond every exact partial sum (|v| >= 2^50) counts as distance 1.
+    const bool in_range = v > -kExactPartialLimit && v < kExactPartialLimit;
+    const double n = in_range ? round_half_even(v) : 0.0;
+    const double d = !in_range ? 1.0 : (v > n ? v - n : n - v);
+    distance = d > distance ? d : distance;
+    acc = acc * base + static_cast<std::int64_t>(n);
+  }
+  return acc;
+}
+
+// Output i (in [0, hop)) of block `block`: the kept inverse-FFT position is taps - 1 + i.
+// Writes the float32 output when it falls inside the track; returns the distance seen.
+GLOSS_HD double finish_position(const ExactConvShape& s, const double* r, std::int64_t frames, std::int64_t block,
+                                std::int32_t i, float* out) {
+  const std::int64_t t = block * s.hop + i;
+  if (t >= frames) return 0;
+  double distance = 0;
+  const ExactInt y = recombine_position(s, r + (s.taps - 1 + i), s.fft_size, distance);
+  out[t] = requantize(y, s.tap_fraction_bits);
+  return distance;
+}
+
+}  // namespace GLOSS_KERNEL_ISA
+}  // namespace gloss::kernels

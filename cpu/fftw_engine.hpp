@@ -1,0 +1,51 @@
+// The CPU's FFTs for exact convolution: FFTW3 in double precision, and the CPU driver that
+// runs the shared kernels (core/kernels/exact_conv.hpp) around them on a thread pool.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "exact_convolution.hpp"
+
+namespace gloss {
+
+// FFTW planner effort. Estimate is the default (planning is instant and deterministic); the
+// others choose algorithms by timing, which changes the raw doubles but never the rounded
+// result. Tests use them to show that.
+enum class FftwPlanning { Estimate, Measure, MeasureUnaligned, Patient };
+
+// Plans are created once per size under a process-wide mutex (FFTW's planner is not
+// thread-safe) and executed concurrently through the new-array interface.
+class FftwEngine final : public FftEngine {
+ public:
+  explicit FftwEngine(FftwPlanning planning = FftwPlanning::Estimate);
+  ~FftwEngine() override;
+  FftwEngine(const FftwEngine&) = delete;
+  FftwEngine& operator=(const FftwEngine&) = delete;
+
+  std::string name() const override;
+  void forward(int n, int count, const double* real, double* spectra) override;
+  void inverse(int n, int count, double* spectra, double* real) override;
+
+ private:
+  struct Plans;
+  Plans& plans_for(int n);
+
+  FftwPlanning planning_;
+  std::mutex mutex_;
+  std::map<int, std::unique_ptr<Plans>> plans_;
+};
+
+// Exact convolution of a batch of tracks on `threads` CPU threads (0: all cores). Work is
+// split into (track, channel, run of blocks) items; every output sample is computed by the
+// same kernels whatever thread runs it, so the result does not depend on the thread count.
+// A track that fails (bad sample, guard) gets its error message and no output; the others
+// go on.
+std::vector<ExactConvolutionResult> convolve_exact_cpu(const ExactConvolver& convolver,
+                                                       std::span<const AudioTrack* const> tracks, int threads = 0);
+
+}  // namespace gloss
