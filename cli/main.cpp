@@ -15,6 +15,7 @@
 #include "analyze_command.hpp"
 #include "demo_command.hpp"
 #include "devices_command.hpp"
+#include "eq_command.hpp"
 #include "exit_codes.hpp"
 #include "selftest_command.hpp"
 
@@ -32,6 +33,7 @@ constexpr const char* kFooter =
     "  gloss analyze ~/Music/Album --json report.json  measure an album, write a JSON report\n"
     "  gloss analyze catalog/ --device cuda:0          measure a catalog on the first GPU\n"
     "  gloss devices                                   list the backends --device accepts\n"
+    "  gloss eq gentle-air --rate 44100                design a preset's EQ, print its response\n"
     "  gloss selftest                                  check CPU/GPU bit-identity on this machine\n"
     "Run `gloss SUBCOMMAND --help` for the flags of each subcommand.\n"
     "Exit status: 0 all done; 1 some files failed (the rest were measured) or selftest\n"
@@ -39,9 +41,11 @@ constexpr const char* kFooter =
     "unavailable; 4 a report or demo file could not be written.";
 
 int dispatch(const CLI::App& analyze, const CLI::App& devices, const CLI::App& selftest, const CLI::App& demo,
-             const gloss::cli::AnalyzeOptions& analyze_options, const gloss::cli::SelftestOptions& selftest_options,
-             const gloss::cli::DemoOptions& demo_options) {
+             const CLI::App& eq, const gloss::cli::AnalyzeOptions& analyze_options,
+             const gloss::cli::SelftestOptions& selftest_options, const gloss::cli::DemoOptions& demo_options,
+             const gloss::cli::EqOptions& eq_options) {
   if (analyze.parsed()) return gloss::cli::run_analyze(analyze_options);
+  if (eq.parsed()) return gloss::cli::run_eq(eq_options);
   if (devices.parsed()) return gloss::cli::run_devices();
   if (selftest.parsed()) return gloss::cli::run_selftest(selftest_options);
   if (demo.parsed()) return gloss::cli::run_demo(demo_options);
@@ -59,10 +63,12 @@ int main(int argc, char** argv) {
   gloss::cli::AnalyzeOptions analyze_options;
   gloss::cli::SelftestOptions selftest_options;
   gloss::cli::DemoOptions demo_options;
+  gloss::cli::EqOptions eq_options;
   CLI::App* analyze = gloss::cli::add_analyze_command(app, analyze_options);
   CLI::App* devices = gloss::cli::add_devices_command(app);
   CLI::App* selftest = gloss::cli::add_selftest_command(app, selftest_options);
   CLI::App* demo = gloss::cli::add_demo_command(app, demo_options);
+  CLI::App* eq = gloss::cli::add_eq_command(app, eq_options);
 
   try {
     app.parse(argc, argv);
@@ -71,7 +77,8 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? gloss::cli::kExitOk : gloss::cli::kExitUsage;
   }
   try {
-    return dispatch(*analyze, *devices, *selftest, *demo, analyze_options, selftest_options, demo_options);
+    return dispatch(*analyze, *devices, *selftest, *demo, *eq, analyze_options, selftest_options, demo_options,
+                    eq_options);
   } catch (const std::exception& e) {
     fmt::print(stderr, "gloss: internal error: {}. Please report it with the command line that caused it.\n", e.what());
     return gloss::cli::kExitSomeFailed;
