@@ -23,7 +23,9 @@ file(GLOB_RECURSE build_files "${SOURCE_DIR}/CMakeLists.txt" "${SOURCE_DIR}/*/CM
 foreach(f ${build_files})
   file(READ "${f}" text)
   string(REGEX REPLACE "#[^\n]*" "" text "${text}")
-  if(text MATCHES "fast-math|use_fast_math|-Ofast|ffp-contract=fast|fmad=true")
+  # Flags as they would be passed (with their dashes); the top-level guard that refuses such
+  # flags names them without dashes.
+  if(text MATCHES "-ffast-math|--use_fast_math|-use_fast_math|-Ofast|-ffp-contract=fast|-fmad=true")
     string(APPEND failures "\n  ${f}: enables fast-math or contraction")
   endif()
 endforeach()
