@@ -32,10 +32,13 @@
 // Numbers for 16-bit limbs (Lx = Lh = 2, 5 transforms per block), worst-case signal, and a
 // filter whose low tap limb is full-scale random (the worst real case: every |tap| > 2^-15):
 //     N      c    M = 255   M = 8191   M = 16383
-//     2^12  183   0.0034    -          -
-//     2^14  211   0.0073    0.042      -
-//     2^15  225   0.011     0.063      -
-//     2^16  239   0.016     0.095      0.134
+//     2^12  183   0.014     -          -
+//     2^14  211   0.031     0.17       0.24
+//     2^15  225   0.047     0.26 (x)   0.36 (x)
+//     2^16  239   0.071     0.39 (x)   0.54 (x)
+// (x: above 1/4, so such a filter gets narrower limbs (15..8 bits, 3 signal limbs) or a
+// smaller N.) Measured plans: the 8191-tap EQ-like test filter gets 16-bit limbs at N=2^15,
+// bound 0.208; full-scale random 8191 taps get 15-bit limbs at N=2^16, bound 0.19.
 // (E_1 for ||h_0||_2 = 2^15 sqrt(M / 3), ||h_1||_2 = 2^14; see tests/convolution for the
 // measured distances, typically 1e-5..1e-4.) Real EQ filters have most tail taps below 2^-15,
 // so their ||h_0||_2 is far smaller.
