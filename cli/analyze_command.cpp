@@ -236,7 +236,7 @@ int run_analyze(const AnalyzeOptions& o) {
   } catch (const std::exception& e) {
     fmt::print(stderr, "gloss analyze: device '{}' is unavailable: {}\n(run `gloss devices` to see what this machine has)\n",
                o.device, e.what());
-    return kExitNothingToDo;
+    return kExitCannotStart;
   }
 
   const Catalog catalog = scan_catalog(o.paths);
@@ -246,7 +246,7 @@ int run_analyze(const AnalyzeOptions& o) {
                "gloss analyze: nothing to do: no audio files found ({} other file{} skipped). gloss reads "
                ".wav .wave .aif .aiff .aifc .flac .ogg .oga .opus .mp3 .caf .w64 .rf64\n",
                catalog.skipped_files, catalog.skipped_files == 1 ? "" : "s");
-    return kExitNothingToDo;
+    return kExitCannotStart;
   }
 
   RunReport report;

@@ -22,8 +22,8 @@ struct SndfileCloser {
 };
 using SndfilePtr = std::unique_ptr<SNDFILE, SndfileCloser>;
 
-DecodeResult failure(const std::string& name, const std::string& what, const std::string& todo) {
-  return {std::nullopt, fmt::format("{}: {}; {}", name, what, todo)};
+DecodeResult failure(const std::string& name, const std::string& what, const std::string& remedy) {
+  return {std::nullopt, fmt::format("{}: {}; {}", name, what, remedy)};
 }
 
 bool is_compressed(int format) {

@@ -7,7 +7,7 @@ enum ExitCode : int {
   kExitOk = 0,            // everything asked for was done (all files measured)
   kExitSomeFailed = 1,    // some inputs failed (the rest were measured and reported), or a selftest mismatch
   kExitUsage = 2,         // bad flag or value (CLI11 parse errors, unusable --json/--csv destination)
-  kExitNothingToDo = 3,   // no audio files found, or the requested backend is unavailable
+  kExitCannotStart = 3,   // no audio files found, or the requested backend is unavailable
   kExitOutputFailed = 4,  // a report or demo file could not be written
 };
 

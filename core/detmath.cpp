@@ -420,4 +420,16 @@ double db_to_power(double db) { return exp_of_product(db, kLn10Over10); }
 double amplitude_to_db(double a) { return a <= 0.0 ? -kInf : scaled_log(a, k20InvLn10); }
 double power_to_db(double p) { return p <= 0.0 ? -kInf : scaled_log(p, k10InvLn10); }
 
+double bessel_i0(double x) {
+  // sum_k ((x/2)^k / k!)^2: every term positive, so the sum is accurate; it stops once a term
+  // no longer changes it (about 30 terms for the window betas used).
+  double sum = 1, term = 1;
+  const double q = x * x / 4;
+  for (int k = 1; k < 500 && term > 1e-20 * sum; ++k) {
+    term = term * q / (static_cast<double>(k) * static_cast<double>(k));
+    sum += term;
+  }
+  return sum;
+}
+
 }  // namespace gloss::detmath

@@ -51,4 +51,7 @@ double amplitude_to_db(double a);   // 20*log10(a), a <= 0 -> -inf
 double db_to_power(double db);      // 10^(db/10)
 double power_to_db(double p);       // 10*log10(p), p <= 0 -> -inf
 
+// Modified Bessel function of the first kind, order 0 (power series), for Kaiser windows.
+double bessel_i0(double x);
+
 }  // namespace gloss::detmath

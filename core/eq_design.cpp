@@ -122,27 +122,16 @@ double tilt_db(const EqBand& b, double hz) {
   return s * x;
 }
 
-// Modified Bessel function I0 by its power series.
-double bessel_i0(double x) {
-  double sum = 1, term = 1;
-  const double q = x * x / 4;
-  for (int k = 1; k < 500 && term > 1e-20 * sum; ++k) {
-    term = term * q / (static_cast<double>(k) * static_cast<double>(k));
-    sum += term;
-  }
-  return sum;
-}
-
 // w(m) for m = 0..half (distance from the centre tap).
 std::vector<double> window_half(int half) {
   std::vector<double> w(static_cast<std::size_t>(half) + 1, 1.0);
   if (half == 0) return w;
   const int flat = static_cast<int>(static_cast<double>(half) * (1 - kTaperFraction));
-  const double i0_beta = bessel_i0(kKaiserBeta);
+  const double i0_beta = detmath::bessel_i0(kKaiserBeta);
   const double span = half - flat;
   for (int m = flat + 1; m <= half; ++m) {
     const double u = (m - flat) / span;  // (0, 1]
-    w[static_cast<std::size_t>(m)] = bessel_i0(kKaiserBeta * std::sqrt(1 - u * u)) / i0_beta;
+    w[static_cast<std::size_t>(m)] = detmath::bessel_i0(kKaiserBeta * std::sqrt(1 - u * u)) / i0_beta;
   }
   return w;
 }

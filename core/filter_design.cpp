@@ -25,17 +25,6 @@ constexpr double kItuTable[12][4] = {
     {-0.0083007812500, -0.0189208984375, -0.0291748046875, 0.0017089843750},
 };
 
-// Modified Bessel function I0 by its power series (converges fast for the betas used).
-double bessel_i0(double x) {
-  double sum = 1, term = 1;
-  const double q = x * x / 4;
-  for (int k = 1; k < 200 && term > 1e-20 * sum; ++k) {
-    term = term * q / (static_cast<double>(k) * static_cast<double>(k));
-    sum += term;
-  }
-  return sum;
-}
-
 double sinc(double t) {
   if (t == 0) return 1;
   const double x = detmath::pi * t;
@@ -117,13 +106,13 @@ kernels::TruePeakFilter design_precise_true_peak() {
   f.taps = taps;
   f.refine = true;
   const double centre = (length - 1) / 2.0;
-  const double i0_beta = bessel_i0(beta);
+  const double i0_beta = detmath::bessel_i0(beta);
   for (int p = 0; p < phases; ++p) {
     double dc = 0;
     for (int k = 0; k < taps; ++k) {
       const int n = k * phases + p;
       const double r = (n - centre) / centre;  // -1 .. 1 across the window
-      const double w = bessel_i0(beta * std::sqrt(1 - r * r)) / i0_beta;
+      const double w = detmath::bessel_i0(beta * std::sqrt(1 - r * r)) / i0_beta;
       const double h = sinc((n - centre) / phases) * w;
       f.coeff[k * phases + p] = h;
       dc += h;
