@@ -86,6 +86,7 @@ class ExactFir {
   int fft_size() const { return shape_.fft_size; }
   double error_bound() const { return bound_; }  // max over weights of E_w
   std::span<const std::int64_t> quantized_taps() const { return quantized_; }
+  std::int64_t tap_abs_sum() const { return tap_abs_sum_; }  // sum |h_q| (< 2^50)
   // Tap limb j padded with zeros to fft_size (the input of the filter spectra).
   std::vector<double> padded_tap_limb(int j) const;
   std::string describe() const;  // "N=32768, 16-bit limbs (2x2), bound 0.063, taps Q30"
@@ -94,6 +95,7 @@ class ExactFir {
   kernels::ExactConvShape shape_{};
   double bound_ = 0;
   std::vector<std::int64_t> quantized_;
+  std::int64_t tap_abs_sum_ = 0;
   std::vector<double> tap_limbs_;  // tap_limbs x taps
 };
 

@@ -61,6 +61,29 @@ GLOSS_HD bool quantize_sample(float x, std::int32_t* q) {
   return true;
 }
 
+// The bits of a double and back (exact, no conversion instructions: vectorises as integer ops).
+GLOSS_HD std::int64_t double_bits(double d) {
+  std::int64_t b;
+  std::memcpy(&b, &d, sizeof b);
+  return b;
+}
+
+GLOSS_HD double bits_double(std::int64_t b) {
+  double d;
+  std::memcpy(&d, &b, sizeof d);
+  return d;
+}
+
+inline constexpr double kRoundMagic = 6755399441055744.0;        // 1.5 * 2^52
+inline constexpr std::int64_t kRoundMagicBits = 0x4338000000000000;  // its bits
+
+// round_half_even(v) as an integer, for |v| < 2^51: v + 1.5 * 2^52 holds the rounded value in
+// its low mantissa bits, so subtracting the magic number's bits recovers it as an int64.
+GLOSS_HD std::int64_t round_to_int64(double v) { return double_bits(v + kRoundMagic) - kRoundMagicBits; }
+
+// An integer with |i| < 2^51 as a double (exact), the same trick backwards.
+GLOSS_HD double int64_to_double(std::int64_t i) { return bits_double(i + kRoundMagicBits) - kRoundMagic; }
+
 // Balanced limbs of v in base 2^bits: limbs 0..count-2 in [-2^(bits-1), 2^(bits-1)), the last
 // one takes the rest. Balanced digits halve each limb's magnitude against unsigned digits.
 GLOSS_HD void balanced_limbs(std::int64_t v, int bits, int count, double* limbs, std::int64_t stride) {
@@ -74,13 +97,28 @@ GLOSS_HD void balanced_limbs(std::int64_t v, int bits, int count, double* limbs,
   limbs[(count - 1) * stride] = static_cast<double>(v);
 }
 
+// The same limbs for a 32-bit sample in 32-bit integer arithmetic (vectorises where 64-bit
+// shifts and conversions do not): high = floor((v + half) / base), taken as v >> bits plus bit
+// bits - 1 of v so that nothing overflows; low = v - high * base in wrapping unsigned
+// arithmetic, exact because the true low lies in [-half, half). Same limbs as balanced_limbs.
+GLOSS_HD void balanced_limbs32(std::int32_t v, int bits, int count, double* limbs, std::int64_t stride) {
+  for (int i = 0; i < count - 1; ++i) {
+    const std::int32_t high = (v >> bits) + ((v >> (bits - 1)) & 1);
+    const std::int32_t low =
+        static_cast<std::int32_t>(static_cast<std::uint32_t>(v) - (static_cast<std::uint32_t>(high) << bits));
+    limbs[i * stride] = static_cast<double>(low);
+    v = high;
+  }
+  limbs[(count - 1) * stride] = static_cast<double>(v);
+}
+
 // Input position p of overlap-save block `block` of one channel: its sample's limbs, written to
 // limbs[i * fft_size + p]. Positions outside the track are zero (edges zero-padded).
 GLOSS_HD void split_signal_position(const ExactConvShape& s, const std::int32_t* x, std::int64_t frames,
                                     std::int64_t block, std::int32_t p, double* limbs) {
   const std::int64_t j = block * s.hop + s.delay - (s.taps - 1) + p;
-  const std::int64_t v = (j >= 0 && j < frames) ? x[j] : 0;
-  balanced_limbs(v, s.limb_bits, s.signal_limbs, limbs + p, s.fft_size);
+  const std::int32_t v = (j >= 0 && j < frames) ? x[j] : 0;
+  balanced_limbs32(v, s.limb_bits, s.signal_limbs, limbs + p, s.fft_size);
 }
 
 // Spectrum bin k of every weight's product: P_w = sum over i + j = w of X_i * H_j, i ascending.
@@ -171,6 +209,34 @@ GLOSS_HD float requantize(ExactInt y, int tap_fraction_bits) {
   return requantize_wide(y, tap_fraction_bits);
 }
 
+// requantize for |y| < 2^61, branch-free (vectorises; same result, see below):
+//  * v: y as a double, exact for |y| < 2^51; above, y rounded to odd at bit 10
+//    ((y >> 10) | sticky, times 2^10; |y >> 10| < 2^51). Rounding to odd with at least two
+//    spare bits below the final rounding position makes a later round-to-nearest give the same
+//    result as rounding y itself. |y| >= 2^51 means the float rounding position is
+//    bitlen - 24 >= 28, and the grid position f matters only below 2^(24 + f), which is below
+//    2^51 when f < 27; otherwise f >= 27 > 12. Either way the rounding happens at bit >= 12.
+//  * |v| < 2^(24 + f) (the same test on y: 2^(24 + f) is a multiple of 2^11, which an inexact
+//    round-to-odd never returns): the 2^-24 grid, q = round_half_even(v * 2^-f), |q| <= 2^24,
+//    and q * 2^-24 is exact. Otherwise the float32 grid is no finer than 2^-24:
+//    float(v * 2^-(24 + f)), one round-to-nearest-even of a value scaled by a power of two.
+//  * zero gives +0 (the magic rounding returns +0 for every |v| <= 1/2).
+GLOSS_HD float requantize_fast(std::int64_t y, int tap_fraction_bits) {
+  constexpr std::int64_t kExact = std::int64_t{1} << 51;
+  const bool exact = static_cast<std::uint64_t>(y + kExact) < static_cast<std::uint64_t>(2 * kExact);
+  const std::int64_t odd = (y >> 10) | static_cast<std::int64_t>((y & 1023) != 0);
+  const double v = exact ? int64_to_double(y) : int64_to_double(odd) * 1024.0;
+  const double grid_limit = power_of_two(24 + tap_fraction_bits);
+  const double q = round_half_even(v * power_of_two(-tap_fraction_bits));
+  const bool on_grid = v > -grid_limit && v < grid_limit;
+  const double scaled = on_grid ? q * power_of_two(-kSampleFractionBits)
+                                : v * power_of_two(-tap_fraction_bits - kSampleFractionBits);
+  return static_cast<float>(scaled);
+}
+
+// Outputs whose |y| provably stays below this (peak |x_q| * sum |h_q|) take the 64-bit path.
+inline constexpr std::int64_t kNarrowOutputLimit = std::int64_t{1} << 61;
+
 // One output of a block: the weights' inverse-FFT values r[w * stride] (already divided by N)
 // rounded to integers and recombined as sum r_w * 2^(b * w) in 128 bits. `distance` grows to
 // the largest |r_w - round(r_w)| seen: the runtime check that rounding was unambiguous.
@@ -200,6 +266,29 @@ GLOSS_HD double finish_position(const ExactConvShape& s, const double* r, std::i
   const ExactInt y = recombine_position(s, r + (s.taps - 1 + i), s.fft_size, distance);
   out[t] = requantize(y, s.tap_fraction_bits);
   return distance;
+}
+
+// finish_position for a block whose outputs all satisfy |y| < kNarrowOutputLimit (the caller
+// checks peak |x_q| * sum |h_q|): weights rounded straight to int64 and recombined in 64-bit
+// wrapping arithmetic (exact, since the true sum is that small), then requantize_fast. The
+// same integers and the same float as finish_position, without branches or 128-bit math.
+// `r` points at the block's kept outputs (position taps - 1), `stride` apart per weight.
+GLOSS_HD float finish_narrow(const ExactConvShape& s, const double* r, std::int64_t stride, std::int32_t i,
+                             double& distance) {
+  std::uint64_t acc = 0;
+  double worst = 0;
+  for (int w = s.weights - 1; w >= 0; --w) {
+    const double v = r[w * stride + i];
+    const bool in_range = v > -kExactPartialLimit && v < kExactPartialLimit;
+    const double vv = in_range ? v : 0.0;
+    const std::int64_t n = round_to_int64(vv);
+    const double nd = int64_to_double(n);
+    const double d = !in_range ? 1.0 : (v > nd ? v - nd : nd - v);
+    worst = d > worst ? d : worst;
+    acc = (acc << s.limb_bits) + static_cast<std::uint64_t>(n);
+  }
+  distance = worst;
+  return requantize_fast(static_cast<std::int64_t>(acc), s.tap_fraction_bits);
 }
 
 }  // namespace GLOSS_KERNEL_ISA
