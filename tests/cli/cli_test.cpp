@@ -261,7 +261,7 @@ TEST_F(GlossCli, RearPairIsTheSurroundPairUnlessSidesExist) {
 // Exit codes and bad input
 // ---------------------------------------------------------------------------------------
 
-TEST_F(GlossCli, NothingToDoAndUnavailableDeviceExitWith3) {
+TEST_F(GlossCli, NoAudioAndUnavailableDeviceExitWith3) {
   fs::create_directories(root_ / "empty");
   const Outcome empty = gloss({"analyze", "empty"});
   EXPECT_EQ(empty.status, 3);
