@@ -55,8 +55,7 @@ std::unique_ptr<Backend> make_backend(std::string_view spec, int threads) {
   }
   if (spec == "auto") {
 #if GLOSS_HAVE_CUDA
-    for (int d = 0; d < cuda_device_count(); ++d)
-      if (cuda_device_problem(d).empty()) return make_cuda(d);
+    if (const std::vector<int> usable = usable_cuda_devices(); !usable.empty()) return make_cuda(usable.front());
 #endif
     return std::make_unique<CpuBackend>(threads);
   }

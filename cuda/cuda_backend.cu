@@ -98,6 +98,13 @@ std::string cuda_device_problem(int device) {
   return unusable_reason(device);
 }
 
+std::vector<int> usable_cuda_devices() {
+  std::vector<int> out;
+  for (int d = 0; d < raw_device_count(); ++d)
+    if (unusable_reason(d).empty()) out.push_back(d);
+  return out;
+}
+
 std::vector<BackendInfo> cuda_backend_infos() {
   int count = 0;
   const cudaError_t status = cudaGetDeviceCount(&count);

@@ -18,6 +18,9 @@ int cuda_device_count();
 // architectures this build has kernels for).
 std::string cuda_device_problem(int device);
 
+// The devices gloss can run on, in order (what tests and `auto` iterate over).
+std::vector<int> usable_cuda_devices();
+
 // One BackendInfo per device ("cuda:N"), or one unavailable entry saying why there is none.
 std::vector<BackendInfo> cuda_backend_infos();
 
