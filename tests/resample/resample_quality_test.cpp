@@ -134,7 +134,7 @@ TEST(ResampleQuality, PassbandRule) {
   EXPECT_DOUBLE_EQ(Resampler(192000, 96000).passband_hz(), 43200);
 }
 
-// A band-limited click (a Gaussian whose spectrum is below -140 dB at the passband edge)
+// A band-limited click (a Gaussian whose spectrum is below -280 dB at the passband edge)
 // centred at a time between samples comes out as the same Gaussian sampled at n / out_rate.
 TEST(ResampleAlignment, BandLimitedClickLandsOnTime) {
   std::vector<Pair> pairs = kIssuePairs;
@@ -154,7 +154,9 @@ TEST(ResampleAlignment, BandLimitedClickLandsOnTime) {
       worst = std::max(worst, std::abs(y[n] - click(static_cast<double>(n) / p.out)));
       if (y[n] > y[peak]) peak = n;
     }
-    EXPECT_LE(worst, 2e-6) << name(p);
+    std::printf("  %-16s click: largest deviation from the ideal %.2e (amplitude %.1f)\n", name(p).c_str(), worst,
+                kAmplitude);
+    EXPECT_LE(worst, 5e-7) << name(p);  // a few float roundings of 0.5
     EXPECT_EQ(peak, std::llround(centre * p.out)) << name(p);
   }
 }
