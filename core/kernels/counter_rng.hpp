@@ -40,6 +40,9 @@ struct NoiseStream {
 inline constexpr int kMaxNoiseChannels = 1 << 16;
 inline constexpr std::int64_t kMaxNoiseSamples = std::int64_t{1} << 49;
 
+// Blocks per step of noise_blocks (speed only: every block's words depend on its index alone).
+inline constexpr int kNoiseLanes = 8;
+
 inline namespace GLOSS_KERNEL_ISA {
 
 // The constants of Philox4x32 (Random123's PHILOX_M4x32_0/1 and PHILOX_W32_0/1).
@@ -52,28 +55,28 @@ GLOSS_HD std::uint32_t high_word(std::uint64_t v) { return static_cast<std::uint
 GLOSS_HD std::uint32_t low_word(std::uint64_t v) { return static_cast<std::uint32_t>(v); }
 
 // One round: two 32x32->64 multiplies, the words permuted and mixed with the round key.
-GLOSS_HD void philox_round(std::uint32_t* c, std::uint32_t k0, std::uint32_t k1) {
-  const std::uint64_t p0 = std::uint64_t{kPhiloxM0} * c[0];
-  const std::uint64_t p1 = std::uint64_t{kPhiloxM1} * c[2];
-  const std::uint32_t c1 = c[1], c3 = c[3];
-  c[0] = high_word(p1) ^ c1 ^ k0;
-  c[1] = low_word(p1);
-  c[2] = high_word(p0) ^ c3 ^ k1;
-  c[3] = low_word(p0);
+GLOSS_HD void philox_round(std::uint32_t& c0, std::uint32_t& c1, std::uint32_t& c2, std::uint32_t& c3,
+                           std::uint32_t k0, std::uint32_t k1) {
+  const std::uint64_t p0 = std::uint64_t{kPhiloxM0} * c0;
+  const std::uint64_t p1 = std::uint64_t{kPhiloxM1} * c2;
+  c0 = high_word(p1) ^ c1 ^ k0;
+  c1 = low_word(p1);
+  c2 = high_word(p0) ^ c3 ^ k1;
+  c3 = low_word(p0);
 }
 
 // Philox4x32 with 10 rounds; the key is bumped by the Weyl constants between rounds.
 GLOSS_HD PhiloxBlock philox4x32_10(PhiloxCounter counter, PhiloxKey key) {
-  std::uint32_t c[4] = {counter.w[0], counter.w[1], counter.w[2], counter.w[3]};
+  PhiloxBlock c{{counter.w[0], counter.w[1], counter.w[2], counter.w[3]}};
   std::uint32_t k0 = key.w[0], k1 = key.w[1];
   for (int round = 0; round < 10; ++round) {
     if (round > 0) {
       k0 += kPhiloxW0;
       k1 += kPhiloxW1;
     }
-    philox_round(c, k0, k1);
+    philox_round(c.w[0], c.w[1], c.w[2], c.w[3], k0, k1);
   }
-  return PhiloxBlock{{c[0], c[1], c[2], c[3]}};
+  return c;
 }
 
 GLOSS_HD NoiseStream noise_stream(std::uint64_t seed, std::uint64_t track_key, std::uint32_t channel) {
@@ -85,6 +88,28 @@ GLOSS_HD NoiseStream noise_stream(std::uint64_t seed, std::uint64_t track_key, s
 GLOSS_HD PhiloxBlock noise_block(const NoiseStream& s, std::uint64_t block) {
   const PhiloxCounter counter{{low_word(block), high_word(block) | s.channel_word, s.track_low, s.track_high}};
   return philox4x32_10(counter, s.key);
+}
+
+// noise_block of kNoiseLanes consecutive blocks at once, word i of block first_block + l in
+// w[i][l]: the same rounds per lane, lanes innermost, so that the compiler vectorises the
+// 32x32->64 multiplies across blocks.
+GLOSS_HD void noise_blocks(const NoiseStream& s, std::uint64_t first_block, std::uint32_t (*w)[kNoiseLanes]) {
+  for (int l = 0; l < kNoiseLanes; ++l) {
+    const std::uint64_t block = first_block + static_cast<std::uint64_t>(l);
+    w[0][l] = low_word(block);
+    w[1][l] = high_word(block) | s.channel_word;
+    w[2][l] = s.track_low;
+    w[3][l] = s.track_high;
+  }
+  std::uint32_t k0 = s.key.w[0], k1 = s.key.w[1];
+  for (int round = 0; round < 10; ++round) {
+    if (round > 0) {
+      k0 += kPhiloxW0;
+      k1 += kPhiloxW1;
+    }
+    GLOSS_SIMD
+    for (int l = 0; l < kNoiseLanes; ++l) philox_round(w[0][l], w[1][l], w[2][l], w[3][l], k0, k1);
+  }
 }
 
 }  // namespace GLOSS_KERNEL_ISA

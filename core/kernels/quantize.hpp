@@ -10,13 +10,14 @@
 // (quantize_shaped), the same loop on both backends (DESIGN.md rule 3).
 //
 // Everything is exact or a single IEEE operation in a fixed order: x * 2^(bits-1) is exact, the
-// dither is an integer scaled by 2^-32 (exact), rounding uses the 1.5 * 2^52 trick.
+// dither is an integer scaled by 2^-32 (exact), rounding uses the 1.5 * 2^52 trick
+// (round_half_even), and integer <-> double conversions only meet values they hold exactly.
 #pragma once
 
 #include <cstdint>
 
 #include "kernels/counter_rng.hpp"
-#include "kernels/exact_conv.hpp"  // round_to_int64, int64_to_double
+#include "kernels/exact_conv.hpp"  // round_half_even
 #include "kernels/gloss_hd.hpp"
 
 namespace gloss::kernels {
@@ -54,12 +55,16 @@ GLOSS_HD double full_scale_code(int bits) { return static_cast<double>(std::int6
 // The largest code of the format: 2^(bits-1) - 1 (the smallest is -2^(bits-1)).
 GLOSS_HD std::int64_t max_code(int bits) { return (std::int64_t{1} << (bits - 1)) - 1; }
 
+// u - 2^31 as a double (exact): the top bit flipped makes it a signed 32-bit integer, whose
+// conversion vectorises where an unsigned one does not.
+GLOSS_HD double centred_word(std::uint32_t u) { return static_cast<double>(static_cast<std::int32_t>(u ^ 0x80000000u)); }
+
 // TPDF dither in LSB from two 32-bit words: the sum of two uniforms on (-1/2, 1/2), each
-// (u + 1/2) / 2^32 - 1/2. Together that is (a + b - (2^32 - 1)) / 2^32: one exact integer sum,
-// converted exactly, scaled by a power of two. Range (-1, 1), mean exactly 0.
+// (u + 1/2) / 2^32 - 1/2. Together that is (a + b - (2^32 - 1)) / 2^32 = ((a - 2^31) +
+// (b - 2^31) + 1) / 2^32: integers below 2^33 (every step exact), scaled by a power of two.
+// Range (-1, 1), mean exactly 0.
 GLOSS_HD double tpdf_from_words(std::uint32_t a, std::uint32_t b) {
-  const std::int64_t sum = std::int64_t{a} + std::int64_t{b} - std::int64_t{0xFFFFFFFF};
-  return int64_to_double(sum) * (1.0 / 4294967296.0);
+  return (centred_word(a) + centred_word(b) + 1.0) * (1.0 / 4294967296.0);
 }
 
 // The dither of sample `index` alone (for one-thread-per-sample callers).
@@ -68,34 +73,44 @@ GLOSS_HD double tpdf_dither_at(const NoiseStream& s, std::int64_t index) {
   return (index & 1) ? tpdf_from_words(b.w[2], b.w[3]) : tpdf_from_words(b.w[0], b.w[1]);
 }
 
-// The dither of samples [begin, begin + count) into d[0, count): whole blocks in a lane loop,
-// a lone sample at either end from tpdf_dither_at (the same values).
+// The dither of samples [begin, begin + count) into d[0, count): whole blocks kNoiseLanes at a
+// time, then one at a time, a lone sample at either end from tpdf_dither_at (the same values).
 GLOSS_HD void tpdf_dither(const NoiseStream& s, std::int64_t begin, int count, double* d) {
   int j = 0;
   if ((begin & 1) && count > 0) d[j++] = tpdf_dither_at(s, begin);
   const int pairs = (count - j) / 2;
   const std::uint64_t first_block = static_cast<std::uint64_t>(begin + j) >> 1;
   double* out = d + j;
-  GLOSS_SIMD
-  for (int k = 0; k < pairs; ++k) {
+  int k = 0;
+  for (; k + kNoiseLanes <= pairs; k += kNoiseLanes) {
+    std::uint32_t w[4][kNoiseLanes];
+    noise_blocks(s, first_block + static_cast<std::uint64_t>(k), w);
+    double* o = out + 2 * k;
+    GLOSS_SIMD
+    for (int l = 0; l < kNoiseLanes; ++l) {
+      o[2 * l] = tpdf_from_words(w[0][l], w[1][l]);
+      o[2 * l + 1] = tpdf_from_words(w[2][l], w[3][l]);
+    }
+  }
+  for (double* o = out + 2 * k; k < pairs; ++k, o += 2) {
     const PhiloxBlock b = noise_block(s, first_block + static_cast<std::uint64_t>(k));
-    out[2 * k] = tpdf_from_words(b.w[0], b.w[1]);
-    out[2 * k + 1] = tpdf_from_words(b.w[2], b.w[3]);
+    o[0] = tpdf_from_words(b.w[0], b.w[1]);
+    o[1] = tpdf_from_words(b.w[2], b.w[3]);
   }
   j += 2 * pairs;
   if (j < count) d[j] = tpdf_dither_at(s, begin + j);
 }
 
-// v (in LSB) to the nearest code, ties to even, clamped to the format; *clipped = 1 when the
-// clamp changed it. v is bounded first so that the rounding trick stays valid for any input.
-GLOSS_HD std::int32_t to_code(double v, std::int64_t top, std::int32_t* clipped) {
-  const double limit = static_cast<double>(top + 2);
-  const double bounded = v < -limit ? -limit : (v > limit ? limit : v);
-  const std::int64_t q = round_to_int64(bounded);
-  const std::int64_t bottom = -top - 1;
-  const bool over = q > top, under = q < bottom;
+// v (in LSB) to the nearest code, ties to even, clamped to [-top - 1, top], as a double (exact);
+// *clipped = 1 when the clamp changed it. v is bounded first so that the rounding trick stays
+// valid for any input (NaN, which the host refuses, would become the lowest code).
+GLOSS_HD double nearest_code(double v, double top, std::int32_t* clipped) {
+  const double bottom = -top - 1;
+  const double bounded = !(v >= bottom - 1) ? bottom - 1 : (v > top + 1 ? top + 1 : v);
+  const double r = round_half_even(bounded);
+  const bool over = r > top, under = r < bottom;
   *clipped = (over || under) ? 1 : 0;
-  return static_cast<std::int32_t>(over ? top : (under ? bottom : q));
+  return over ? top : (under ? bottom : r);
 }
 
 // Samples [begin, end) of one channel without noise shaping: out[i] from x[i] (both indexed
@@ -103,7 +118,7 @@ GLOSS_HD std::int32_t to_code(double v, std::int64_t top, std::int32_t* clipped)
 GLOSS_HD std::int64_t quantize_range(const QuantizeParams& p, const float* x, std::int64_t begin,
                                      std::int64_t end, std::int32_t* out) {
   const double scale = full_scale_code(p.bits);
-  const std::int64_t top = max_code(p.bits);
+  const double top = static_cast<double>(max_code(p.bits));
   std::int64_t clipped = 0;
   double d[kDitherChunk];
   std::int32_t clip[kDitherChunk];
@@ -117,7 +132,8 @@ GLOSS_HD std::int64_t quantize_range(const QuantizeParams& p, const float* x, st
     const float* xc = x + c0;
     std::int32_t* oc = out + c0;
     GLOSS_SIMD
-    for (int j = 0; j < n; ++j) oc[j] = to_code(static_cast<double>(xc[j]) * scale + d[j], top, &clip[j]);
+    for (int j = 0; j < n; ++j)
+      oc[j] = static_cast<std::int32_t>(nearest_code(static_cast<double>(xc[j]) * scale + d[j], top, &clip[j]));
     for (int j = 0; j < n; ++j) clipped += clip[j];
   }
   return clipped;
@@ -129,7 +145,7 @@ GLOSS_HD std::int64_t quantize_range(const QuantizeParams& p, const float* x, st
 GLOSS_HD std::int64_t quantize_shaped(const QuantizeParams& p, const ShapingFilter& f, const float* x,
                                       std::int64_t frames, std::int32_t* out) {
   const double scale = full_scale_code(p.bits);
-  const std::int64_t top = max_code(p.bits);
+  const double top = static_cast<double>(max_code(p.bits));
   std::int64_t clipped = 0;
   double e[kMaxShapingTaps] = {};  // e[k]: the error of sample n - 1 - k
   double d[kDitherChunk];
@@ -145,10 +161,10 @@ GLOSS_HD std::int64_t quantize_shaped(const QuantizeParams& p, const ShapingFilt
       for (int k = kMaxShapingTaps - 1; k >= 0; --k) feedback += f.coeff[k] * e[k];
       const double w = static_cast<double>(x[c0 + j]) * scale - feedback;
       std::int32_t clip = 0;
-      const std::int32_t q = to_code(w + d[j], top, &clip);
+      const double q = nearest_code(w + d[j], top, &clip);
       clipped += clip;
-      out[c0 + j] = q;
-      const double err = static_cast<double>(q) - w;
+      out[c0 + j] = static_cast<std::int32_t>(q);
+      const double err = q - w;
       for (int k = kMaxShapingTaps - 1; k > 0; --k) e[k] = e[k - 1];
       e[0] = err < -f.error_limit ? -f.error_limit : (err > f.error_limit ? f.error_limit : err);
     }
