@@ -50,11 +50,14 @@ GLOSS_HD std::int64_t resample_window_start(const ResampleShape& s, std::int64_t
   return n * s.down / s.up - s.lead;
 }
 
-// The pairwise tree that ends every output's sum (lane l with lane l + width, halving).
+// The pairwise tree that ends every output's sum: lane l with lane l + 8, then l + 4, l + 2,
+// l + 1. Written out level by level so that the compiler keeps it in registers.
+static_assert(kResampleLanes == 16, "resample_combine_lanes() is written for 16 lanes");
 GLOSS_HD double resample_combine_lanes(double* partial) {
-  for (int width = kResampleLanes / 2; width > 0; width /= 2)
-    for (int l = 0; l < width; ++l) partial[l] += partial[l + width];
-  return partial[0];
+  for (int l = 0; l < 8; ++l) partial[l] += partial[l + 8];
+  for (int l = 0; l < 4; ++l) partial[l] += partial[l + 4];
+  for (int l = 0; l < 2; ++l) partial[l] += partial[l + 2];
+  return partial[0] + partial[1];
 }
 
 // One output whose window x[0, taps) lies inside the track.
