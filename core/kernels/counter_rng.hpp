@@ -40,9 +40,6 @@ struct NoiseStream {
 inline constexpr int kMaxNoiseChannels = 1 << 16;
 inline constexpr std::int64_t kMaxNoiseSamples = std::int64_t{1} << 49;
 
-// Blocks per step of noise_blocks (speed only: every block's words depend on its index alone).
-inline constexpr int kNoiseLanes = 8;
-
 inline namespace GLOSS_KERNEL_ISA {
 
 // The constants of Philox4x32 (Random123's PHILOX_M4x32_0/1 and PHILOX_W32_0/1).
@@ -88,28 +85,6 @@ GLOSS_HD NoiseStream noise_stream(std::uint64_t seed, std::uint64_t track_key, s
 GLOSS_HD PhiloxBlock noise_block(const NoiseStream& s, std::uint64_t block) {
   const PhiloxCounter counter{{low_word(block), high_word(block) | s.channel_word, s.track_low, s.track_high}};
   return philox4x32_10(counter, s.key);
-}
-
-// noise_block of kNoiseLanes consecutive blocks at once, word i of block first_block + l in
-// w[i][l]: the same rounds per lane, lanes innermost, so that the compiler vectorises the
-// 32x32->64 multiplies across blocks.
-GLOSS_HD void noise_blocks(const NoiseStream& s, std::uint64_t first_block, std::uint32_t (*w)[kNoiseLanes]) {
-  for (int l = 0; l < kNoiseLanes; ++l) {
-    const std::uint64_t block = first_block + static_cast<std::uint64_t>(l);
-    w[0][l] = low_word(block);
-    w[1][l] = high_word(block) | s.channel_word;
-    w[2][l] = s.track_low;
-    w[3][l] = s.track_high;
-  }
-  std::uint32_t k0 = s.key.w[0], k1 = s.key.w[1];
-  for (int round = 0; round < 10; ++round) {
-    if (round > 0) {
-      k0 += kPhiloxW0;
-      k1 += kPhiloxW1;
-    }
-    GLOSS_SIMD
-    for (int l = 0; l < kNoiseLanes; ++l) philox_round(w[0][l], w[1][l], w[2][l], w[3][l], k0, k1);
-  }
 }
 
 }  // namespace GLOSS_KERNEL_ISA

@@ -45,20 +45,6 @@ TEST(CounterRng, NoiseStreamLayout) {
   expect_block(zero, 0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8);
 }
 
-// The lane form gives every block the words of the one-block form, also where the block index
-// carries into its high word.
-TEST(CounterRng, LaneFormEqualsOneBlockAtATime) {
-  const NoiseStream s = noise_stream(0x5eed, 0x7ac4, 5);
-  for (std::uint64_t first : {0ULL, 3ULL, (1ULL << 32) - 3, (1ULL << 48) - kNoiseLanes}) {
-    std::uint32_t w[4][kNoiseLanes];
-    noise_blocks(s, first, w);
-    for (int l = 0; l < kNoiseLanes; ++l) {
-      const PhiloxBlock b = noise_block(s, first + static_cast<std::uint64_t>(l));
-      for (int i = 0; i < 4; ++i) EXPECT_EQ(w[i][l], b.w[i]) << "block " << first + l << " word " << i;
-    }
-  }
-}
-
 // Neighbouring streams and blocks (one field changed at a time, including the top bits of
 // the block index next to the channel) never repeat a block of words.
 TEST(CounterRng, NeighbouringStreamsDiffer) {
