@@ -53,6 +53,14 @@ GLOSS_HD double round_half_even(double v) {
   return (v + kMagic) - kMagic;
 }
 
+// 2^e as a double, built from its bits (exact, no libm), for -1022 <= e <= 1023.
+GLOSS_HD double power_of_two(int e) {
+  const std::uint64_t bits = static_cast<std::uint64_t>(e + 1023) << 52;
+  double d;
+  std::memcpy(&d, &bits, sizeof d);
+  return d;
+}
+
 // x * 2^24 to the nearest integer (ties to even). False for NaN, Inf and |x| >= 128.
 GLOSS_HD bool quantize_sample(float x, std::int32_t* q) {
   const double v = static_cast<double>(x) * kSampleScale;  // exact
@@ -97,19 +105,21 @@ GLOSS_HD void balanced_limbs(std::int64_t v, int bits, int count, double* limbs,
   limbs[(count - 1) * stride] = static_cast<double>(v);
 }
 
-// The same limbs for a 32-bit sample in 32-bit integer arithmetic (vectorises where 64-bit
-// shifts and conversions do not): high = floor((v + half) / base), taken as v >> bits plus bit
-// bits - 1 of v so that nothing overflows; low = v - high * base in wrapping unsigned
-// arithmetic, exact because the true low lies in [-half, half). Same limbs as balanced_limbs.
-GLOSS_HD void balanced_limbs32(std::int32_t v, int bits, int count, double* limbs, std::int64_t stride) {
+// Limbs of one sample in double arithmetic (vectorises on any x86-64): high = v / 2^bits
+// rounded to nearest (ties to even), low = v - high * 2^bits, both exact. So |low| <= 2^(bits-1)
+// and the top limb is at most 2^(31 - bits (count - 1)) + 1 in magnitude: the limb sizes the
+// error bound assumes. (The tie choice differs from balanced_limbs; only raw FFT doubles see
+// that, never the rounded integers.)
+GLOSS_HD void split_sample(std::int32_t v, int bits, int count, double* limbs, std::int64_t stride) {
+  const double down = power_of_two(-bits);
+  const double up = power_of_two(bits);
+  double rest = static_cast<double>(v);
   for (int i = 0; i < count - 1; ++i) {
-    const std::int32_t high = (v >> bits) + ((v >> (bits - 1)) & 1);
-    const std::int32_t low =
-        static_cast<std::int32_t>(static_cast<std::uint32_t>(v) - (static_cast<std::uint32_t>(high) << bits));
-    limbs[i * stride] = static_cast<double>(low);
-    v = high;
+    const double high = round_half_even(rest * down);
+    limbs[i * stride] = rest - high * up;
+    rest = high;
   }
-  limbs[(count - 1) * stride] = static_cast<double>(v);
+  limbs[(count - 1) * stride] = rest;
 }
 
 // Input position p of overlap-save block `block` of one channel: its sample's limbs, written to
@@ -118,7 +128,7 @@ GLOSS_HD void split_signal_position(const ExactConvShape& s, const std::int32_t*
                                     std::int64_t block, std::int32_t p, double* limbs) {
   const std::int64_t j = block * s.hop + s.delay - (s.taps - 1) + p;
   const std::int32_t v = (j >= 0 && j < frames) ? x[j] : 0;
-  balanced_limbs32(v, s.limb_bits, s.signal_limbs, limbs + p, s.fft_size);
+  split_sample(v, s.limb_bits, s.signal_limbs, limbs + p, s.fft_size);
 }
 
 // Spectrum bin k of every weight's product: P_w = sum over i + j = w of X_i * H_j, i ascending.
@@ -152,14 +162,6 @@ GLOSS_HD int bit_length(std::uint64_t v) {
 GLOSS_HD int bit_length(ExactUInt v) {
   const std::uint64_t high = static_cast<std::uint64_t>(v >> 64);
   return high != 0 ? 64 + bit_length(high) : bit_length(static_cast<std::uint64_t>(v));
-}
-
-// 2^e as a double, built from its bits (exact, no libm), for -1022 <= e <= 1023.
-GLOSS_HD double power_of_two(int e) {
-  const std::uint64_t bits = static_cast<std::uint64_t>(e + 1023) << 52;
-  double d;
-  std::memcpy(&d, &bits, sizeof d);
-  return d;
 }
 
 // The one requantisation rule: y * 2^-(24 + f) to the nearest float32 that is a multiple of
@@ -209,32 +211,7 @@ GLOSS_HD float requantize(ExactInt y, int tap_fraction_bits) {
   return requantize_wide(y, tap_fraction_bits);
 }
 
-// requantize for |y| < 2^61, branch-free (vectorises; same result, see below):
-//  * v: y as a double, exact for |y| < 2^51; above, y rounded to odd at bit 10
-//    ((y >> 10) | sticky, times 2^10; |y >> 10| < 2^51). Rounding to odd with at least two
-//    spare bits below the final rounding position makes a later round-to-nearest give the same
-//    result as rounding y itself. |y| >= 2^51 means the float rounding position is
-//    bitlen - 24 >= 28, and the grid position f matters only below 2^(24 + f), which is below
-//    2^51 when f < 27; otherwise f >= 27 > 12. Either way the rounding happens at bit >= 12.
-//  * |v| < 2^(24 + f) (the same test on y: 2^(24 + f) is a multiple of 2^11, which an inexact
-//    round-to-odd never returns): the 2^-24 grid, q = round_half_even(v * 2^-f), |q| <= 2^24,
-//    and q * 2^-24 is exact. Otherwise the float32 grid is no finer than 2^-24:
-//    float(v * 2^-(24 + f)), one round-to-nearest-even of a value scaled by a power of two.
-//  * zero gives +0 (the magic rounding returns +0 for every |v| <= 1/2).
-GLOSS_HD float requantize_fast(std::int64_t y, int tap_fraction_bits) {
-  constexpr std::int64_t kExact = std::int64_t{1} << 51;
-  const bool exact = static_cast<std::uint64_t>(y + kExact) < static_cast<std::uint64_t>(2 * kExact);
-  const std::int64_t odd = (y >> 10) | static_cast<std::int64_t>((y & 1023) != 0);
-  const double v = exact ? int64_to_double(y) : int64_to_double(odd) * 1024.0;
-  const double grid_limit = power_of_two(24 + tap_fraction_bits);
-  const double q = round_half_even(v * power_of_two(-tap_fraction_bits));
-  const bool on_grid = v > -grid_limit && v < grid_limit;
-  const double scaled = on_grid ? q * power_of_two(-kSampleFractionBits)
-                                : v * power_of_two(-tap_fraction_bits - kSampleFractionBits);
-  return static_cast<float>(scaled);
-}
-
-// Outputs whose |y| provably stays below this (peak |x_q| * sum |h_q|) take the 64-bit path.
+// Outputs whose |y| provably stays below this (peak |x_q| * sum |h_q|) may take finish_narrow.
 inline constexpr std::int64_t kNarrowOutputLimit = std::int64_t{1} << 61;
 
 // One output of a block: the weights' inverse-FFT values r[w * stride] (already divided by N)
@@ -268,27 +245,110 @@ GLOSS_HD double finish_position(const ExactConvShape& s, const double* r, std::i
   return distance;
 }
 
+// ---- The narrow finish, written once for "lanes": T is double (one output: CUDA, scalar code)
+// or a GCC vector of doubles (the CPU's SIMD loop). Comparisons give a bool or a lane mask and
+// `?:` then picks per lane, so the vector form has no branches at all. Only + - * and
+// comparisons on values that stay exact, as the comments show.
+
+// A constant in every lane.
+template <typename T>
+GLOSS_HD T lanes_of(double c) {
+  return T{} + c;
+}
+
+// round_half_even per lane (|v| < 2^51).
+template <typename T>
+GLOSS_HD T nearest_integer(T v) {
+  return (v + 6755399441055744.0) - 6755399441055744.0;
+}
+
+// Knuth's TwoSum: s + e == a + b exactly, s = a + b rounded (needs no contraction, no overflow).
+template <typename T>
+GLOSS_HD void two_sum(T a, T b, T& s, T& e) {
+  s = a + b;
+  const T b_part = s - a;
+  e = (a - (s - b_part)) + (b - b_part);
+}
+
+// One step of the narrow finish: weight value v rounded to an integer n, its distance to n
+// folded into `distance`, and (hi, lo) <- (hi, lo) * base + n as an exact double-double
+// (TwoSum twice; every value is an integer far below 2^106, so lo * base + e is exact and
+// hi stays hi + lo rounded, |lo| <= ulp(hi) / 2). NaN, Inf or a value beyond every exact
+// partial sum (|v| >= 2^50) counts as distance 1 (its integer is then meaningless: the guard
+// discards the track).
+template <typename T>
+GLOSS_HD void accumulate_weight(T v, double base, T& hi, T& lo, T& distance) {
+  const auto in_range = (v > -kExactPartialLimit) & (v < kExactPartialLimit);
+  const T n = nearest_integer(v);
+  const T gap = v - n;
+  const T magnitude = gap > -gap ? gap : -gap;
+  const T penalty = in_range ? lanes_of<T>(0.0) : lanes_of<T>(1.0);
+  const T d = magnitude > penalty ? magnitude : penalty;  // NaN compares false: 1
+  distance = d > distance ? d : distance;
+  T top;
+  T carry;
+  two_sum(hi * base, n, top, carry);
+  two_sum(top, lo * base + carry, hi, lo);
+}
+
+// The integer y = hi + lo (hi = y rounded, |lo| <= ulp(hi) / 2, |y| < 2^61) as requantize_odd
+// wants it: y itself when |y| < 2^51 (then lo = 0), else y rounded to odd at bit 10. Exact
+// double arithmetic on integers below 2^53:
+//  * a = hi / 2^10 (exact) and its nearest integer ta give y = ta * 2^10 + rest exactly, with
+//    |rest| < 2^10;
+//  * floor(y / 2^10) = ta + round((rest - 511.5) / 2^10), a correction of -1 or 0 (never a tie);
+//  * t mod 2 = t - 2 * round((t - 1/2) / 2), and the lowest bit is set when anything was cut off.
+template <typename T>
+GLOSS_HD T round_to_odd_bit10(T hi, T lo) {
+  constexpr double kUnit = 1024.0;
+  const T a = hi * (1.0 / kUnit);
+  const T ta = nearest_integer(a);
+  const T rest = (a - ta) * kUnit + lo;
+  const T correction = nearest_integer((rest - 511.5) * (1.0 / kUnit));
+  const T t = ta + correction;
+  const T cut = rest - correction * kUnit;  // in [0, 2^10)
+  const T parity = t - 2.0 * nearest_integer((t - 0.5) * 0.5);
+  const T sticky = cut < 1.0 ? cut : lanes_of<T>(1.0);  // 0 or 1
+  const T odd = (t + sticky * (1.0 - parity)) * kUnit;
+  const auto small = (hi > -2251799813685248.0) & (hi < 2251799813685248.0);  // |y| < 2^51
+  return small ? hi : odd;
+}
+
+// requantize for |y| < 2^61, from v = round_to_odd_bit10(y), as a double whose conversion to
+// float32 is the final rounding. The same result as requantize, because:
+//  * rounding to odd with at least two spare bits below the final rounding position makes a
+//    later round-to-nearest give the same result as rounding y itself. |y| >= 2^51 means the
+//    float rounding position is bitlen - 24 >= 28, and the grid position f matters only below
+//    2^(24 + f), which is below 2^51 when f < 27; otherwise f >= 27 > 12. Either way the
+//    rounding happens at bit >= 12.
+//  * |v| < 2^(24 + f) (the same test on y: 2^(24 + f) is a multiple of 2^11, which an inexact
+//    round-to-odd never returns): the 2^-24 grid, q = round_half_even(v * 2^-f), |q| <= 2^24,
+//    and q * 2^-24 is exact. Otherwise the float32 grid is no finer than 2^-24:
+//    float(v * 2^-(24 + f)), one round-to-nearest-even of a value scaled by a power of two.
+//  * zero gives +0 (the magic rounding returns +0 for every |v| <= 1/2).
+template <typename T>
+GLOSS_HD T requantize_odd(T v, int tap_fraction_bits) {
+  const double grid_limit = power_of_two(24 + tap_fraction_bits);
+  const T q = nearest_integer(v * power_of_two(-tap_fraction_bits));
+  const auto on_grid = (v > -grid_limit) & (v < grid_limit);
+  const T grid_value = q * power_of_two(-kSampleFractionBits);
+  const T float_value = v * power_of_two(-tap_fraction_bits - kSampleFractionBits);
+  return on_grid ? grid_value : float_value;
+}
+
 // finish_position for a block whose outputs all satisfy |y| < kNarrowOutputLimit (the caller
-// checks peak |x_q| * sum |h_q|): weights rounded straight to int64 and recombined in 64-bit
-// wrapping arithmetic (exact, since the true sum is that small), then requantize_fast. The
-// same integers and the same float as finish_position, without branches or 128-bit math.
-// `r` points at the block's kept outputs (position taps - 1), `stride` apart per weight.
+// checks peak |x_q| * sum |h_q|), in double arithmetic only: weights from the top down through
+// accumulate_weight, then rounded to odd and requantised. The same float as finish_position.
+// `r` points at the block's kept outputs (position taps - 1), `stride` apart per weight. (The
+// CPU runs the same steps on vectors of outputs, with the weight count fixed at compile time.)
 GLOSS_HD float finish_narrow(const ExactConvShape& s, const double* r, std::int64_t stride, std::int32_t i,
                              double& distance) {
-  std::uint64_t acc = 0;
-  double worst = 0;
-  for (int w = s.weights - 1; w >= 0; --w) {
-    const double v = r[w * stride + i];
-    const bool in_range = v > -kExactPartialLimit && v < kExactPartialLimit;
-    const double vv = in_range ? v : 0.0;
-    const std::int64_t n = round_to_int64(vv);
-    const double nd = int64_to_double(n);
-    const double d = !in_range ? 1.0 : (v > nd ? v - nd : nd - v);
-    worst = d > worst ? d : worst;
-    acc = (acc << s.limb_bits) + static_cast<std::uint64_t>(n);
-  }
-  distance = worst;
-  return requantize_fast(static_cast<std::int64_t>(acc), s.tap_fraction_bits);
+  const double base = power_of_two(s.limb_bits);
+  double hi = 0;
+  double lo = 0;
+  distance = 0;
+  for (int w = s.weights - 1; w >= 0; --w) accumulate_weight(r[w * stride + i], base, hi, lo, distance);
+  return static_cast<float>(requantize_odd(round_to_odd_bit10(hi, lo), s.tap_fraction_bits));
 }
 
 }  // namespace GLOSS_KERNEL_ISA
