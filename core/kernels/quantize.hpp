@@ -24,9 +24,9 @@ namespace gloss::kernels {
 
 inline constexpr int kMaxShapingTaps = 9;
 
-// Dither is drawn in chunks of this many samples into a stack buffer so that the generator
-// runs in a vectorisable loop. It changes speed, never bits: every sample's dither depends on
-// its index only.
+// Dither is drawn in chunks of this many samples into a stack buffer, so that the rounding
+// runs as a separate, vectorised loop. It changes speed, never bits: every sample's dither
+// depends on its index only.
 inline constexpr int kDitherChunk = 256;
 
 // The integer format and the dither of one channel.
@@ -55,8 +55,7 @@ GLOSS_HD double full_scale_code(int bits) { return static_cast<double>(std::int6
 // The largest code of the format: 2^(bits-1) - 1 (the smallest is -2^(bits-1)).
 GLOSS_HD std::int64_t max_code(int bits) { return (std::int64_t{1} << (bits - 1)) - 1; }
 
-// u - 2^31 as a double (exact): the top bit flipped makes it a signed 32-bit integer, whose
-// conversion vectorises where an unsigned one does not.
+// u - 2^31 as a double (exact): flipping the top bit makes it a signed 32-bit integer.
 GLOSS_HD double centred_word(std::uint32_t u) { return static_cast<double>(static_cast<std::int32_t>(u ^ 0x80000000u)); }
 
 // TPDF dither in LSB from two 32-bit words: the sum of two uniforms on (-1/2, 1/2), each

@@ -254,6 +254,23 @@ TEST(Quantize, RangeSplitEqualsWhole) {
   }
 }
 
+// The shaped loop with an all-zero filter is plain TPDF quantization, bit for bit: the two
+// kernels share the dither, the rounding and the clamp.
+TEST(Quantize, ZeroShapingFilterEqualsUnshaped) {
+  const std::vector<float> x = test_signal(5001, 12);
+  for (int bits : {16, 24})
+    for (bool dither : {true, false}) {
+      const QuantizeParams p = quantize_params({.bits = bits, .dither = dither, .seed = 3}, 77, 2);
+      kernels::ShapingFilter zero{};
+      zero.error_limit = 1.5;
+      std::vector<std::int32_t> shaped(x.size()), plain(x.size());
+      const auto n = static_cast<std::int64_t>(x.size());
+      EXPECT_EQ(kernels::quantize_shaped(p, zero, x.data(), n, shaped.data()),
+                kernels::quantize_range(p, x.data(), 0, n, plain.data()));
+      EXPECT_EQ(shaped, plain) << bits << "-bit, dither " << dither;
+    }
+}
+
 // The same inputs always give the same bits, shaped or not; other keys give other noise.
 TEST(Quantize, RepeatableAndKeyed) {
   const std::vector<float> x = test_signal(20000, 5);
