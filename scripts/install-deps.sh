@@ -8,6 +8,7 @@ packages=(
   libsndfile1-dev libebur128-dev libfftw3-dev libtbb-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  ffmpeg  # the second true-peak oracle (tests) and the loudnorm side-by-side script
 )
 missing=()
 for p in "${packages[@]}"; do
