@@ -286,6 +286,44 @@ TEST(Quantize, RepeatableAndKeyed) {
   }
 }
 
+// Golden bits: a signal made from integers only (the same floats everywhere), quantized in
+// each mode, hashed. A change of the stream layout, the dither formula, the rounding or the
+// feedback order shows here first; the same hashes must come out of every backend.
+std::uint64_t fnv1a(const std::vector<std::int32_t>& v) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (std::int32_t x : v)
+    for (int b = 0; b < 4; ++b) {
+      h ^= (static_cast<std::uint32_t>(x) >> (8 * b)) & 0xffu;
+      h *= 0x100000001b3ULL;
+    }
+  return h;
+}
+
+TEST(Quantize, GoldenBits) {
+  std::vector<float> x(50000);
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const auto u = static_cast<std::uint32_t>(i * 2654435761u);
+    x[i] = static_cast<float>(static_cast<std::int32_t>(u) * 0x1.0p-31 * (i < 40000 ? 0.9 : 1.2));  // last 10000 clip
+  }
+  struct Case {
+    int bits;
+    NoiseShaping shaping;
+    std::uint64_t hash;
+    std::int64_t clipped;
+  };
+  const Case cases[] = {{16, NoiseShaping::none, 0x3886c9d324cf1961ULL, 1668},
+                        {16, NoiseShaping::f_weighted, 0x56190295a9a23296ULL, 1666},
+                        {24, NoiseShaping::none, 0x78df8ab95cfa21f1ULL, 1667},
+                        {24, NoiseShaping::f_weighted, 0xadfb410a27769e78ULL, 1667}};
+  for (const Case& c : cases) {
+    QuantizeStats stats;
+    const auto q = quantize_channel(x, {.bits = c.bits, .shaping = c.shaping, .seed = 2024}, 44100, 0xA1B2C3D4E5F6ULL, 1,
+                                    &stats);
+    EXPECT_EQ(fnv1a(q), c.hash) << c.bits << "-bit " << noise_shaping_name(c.shaping);
+    EXPECT_EQ(stats.clipped, c.clipped) << c.bits << "-bit " << noise_shaping_name(c.shaping);
+  }
+}
+
 TEST(Quantize, EmptyChannel) {
   QuantizeStats stats;
   EXPECT_TRUE(quantize_channel({}, {.shaping = NoiseShaping::f_weighted}, 48000, 0, 0, &stats).empty());
