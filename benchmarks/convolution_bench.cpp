@@ -1,9 +1,12 @@
 // Exact convolution throughput, as multiples of realtime for 48 kHz stereo through an
 // 8191-tap EQ-like FIR, with a plain (inexact) FFTW overlap-save in double and in float in the
 // same run, so "the cost of exactness" reads off one run. One CPU thread each; the CUDA
-// variant is registered only where a usable device exists.
+// variant is registered only where a usable device exists. The second argument is the FFTW
+// planner (0: FFTW_ESTIMATE, 1: FFTW_MEASURE), the same for the exact and the plain paths so
+// that the ratio compares like with like. The estimate runs are registered first: FFTW's
+// wisdom from a measured plan would otherwise reach later estimate plans of the same size.
 //
-//   build-dir/benchmarks/convolution_bench
+//   build-dir/benchmarks/convolution_bench --benchmark_repetitions=5
 #include <benchmark/benchmark.h>
 #include <fftw3.h>
 
@@ -35,19 +38,23 @@ void set_rate(benchmark::State& state) {
       benchmark::Counter(kSeconds * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
+bool measured(const benchmark::State& state) { return state.range(1) != 0; }
+
 void BM_ExactCpu(benchmark::State& state) {
   gloss::ExactConvolutionOptions options;
   options.fft_size = static_cast<int>(state.range(0));
   const auto fir = std::make_shared<const gloss::ExactFir>(gloss::test::eq_like_fir(kTaps), options);
-  gloss::FftwEngine engine;
+  gloss::FftwEngine engine(measured(state) ? gloss::FftwPlanning::Measure : gloss::FftwPlanning::Estimate);
   const gloss::ExactConvolver conv(fir, engine);
   const gloss::AudioTrack* batch[] = {&track()};
   for (auto _ : state) benchmark::DoNotOptimize(gloss::convolve_exact_cpu(conv, batch, 1));
   set_rate(state);
   state.SetLabel(fir->describe());
 }
-// 0: the size the plan chooses; the others for comparison (rejected sizes would throw).
-BENCHMARK(BM_ExactCpu)->Arg(0)->Arg(16384)->Arg(32768)->Unit(benchmark::kMillisecond)->UseRealTime();
+// Size 0: the size the plan chooses; 16384 for comparison (rejected sizes would throw).
+void exact_args(benchmark::internal::Benchmark* b, int planner) {
+  b->Args({0, planner})->Args({16384, planner})->Unit(benchmark::kMillisecond)->UseRealTime();
+}
 
 // Plain overlap-save with FFTW: one r2c and one c2r per block, filter spectrum precomputed.
 template <typename Real, typename Plan, typename Complex>
@@ -67,8 +74,9 @@ void plain_overlap_save(benchmark::State& state, const PlainApi<Real, Plan, Comp
   const std::vector<double> h = gloss::test::eq_like_fir(kTaps);
   std::vector<Real> in(static_cast<std::size_t>(n)), out(static_cast<std::size_t>(n));
   std::vector<Complex> spec(static_cast<std::size_t>(bins)), filter(static_cast<std::size_t>(bins));
-  Plan fwd = api.plan_r2c(n, in.data(), spec.data(), FFTW_ESTIMATE);
-  Plan inv = api.plan_c2r(n, spec.data(), out.data(), FFTW_ESTIMATE);
+  const unsigned flags = measured(state) ? FFTW_MEASURE : FFTW_ESTIMATE;
+  Plan fwd = api.plan_r2c(n, in.data(), spec.data(), flags);
+  Plan inv = api.plan_c2r(n, spec.data(), out.data(), flags);
   for (int k = 0; k < kTaps; ++k) in[static_cast<std::size_t>(k)] = static_cast<Real>(h[static_cast<std::size_t>(k)] / n);
   api.exec_r2c(fwd, in.data(), filter.data());
   const gloss::AudioTrack& t = track();
@@ -107,14 +115,24 @@ void BM_PlainDouble(benchmark::State& state) {
                                                       fftw_execute_dft_c2r, fftw_destroy_plan};
   plain_overlap_save(state, api);
 }
-BENCHMARK(BM_PlainDouble)->Arg(16384)->Arg(32768)->Arg(65536)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_PlainFloat(benchmark::State& state) {
   const PlainApi<float, fftwf_plan, fftwf_complex> api{fftwf_plan_dft_r2c_1d, fftwf_plan_dft_c2r_1d,
                                                        fftwf_execute_dft_r2c, fftwf_execute_dft_c2r, fftwf_destroy_plan};
   plain_overlap_save(state, api);
 }
-BENCHMARK(BM_PlainFloat)->Arg(16384)->Arg(32768)->Arg(65536)->Unit(benchmark::kMillisecond)->UseRealTime();
+void plain_args(benchmark::internal::Benchmark* b, int planner) {
+  for (int n : {16384, 32768, 65536}) b->Args({n, planner});
+  b->Unit(benchmark::kMillisecond)->UseRealTime();
+}
+
+// Estimate first, then measure (see the top of the file).
+BENCHMARK(BM_ExactCpu)->Apply([](benchmark::internal::Benchmark* b) { exact_args(b, 0); });
+BENCHMARK(BM_PlainDouble)->Apply([](benchmark::internal::Benchmark* b) { plain_args(b, 0); });
+BENCHMARK(BM_PlainFloat)->Apply([](benchmark::internal::Benchmark* b) { plain_args(b, 0); });
+BENCHMARK(BM_ExactCpu)->Apply([](benchmark::internal::Benchmark* b) { exact_args(b, 1); });
+BENCHMARK(BM_PlainDouble)->Apply([](benchmark::internal::Benchmark* b) { plain_args(b, 1); });
+BENCHMARK(BM_PlainFloat)->Apply([](benchmark::internal::Benchmark* b) { plain_args(b, 1); });
 
 #if GLOSS_HAVE_CUDA
 void BM_ExactCuda(benchmark::State& state) {

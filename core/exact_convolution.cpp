@@ -248,7 +248,7 @@ AudioTrack empty_like(const AudioTrack& track) {
 }
 
 ExactConvolver::ExactConvolver(std::shared_ptr<const ExactFir> fir, FftEngine& engine)
-    : fir_(std::move(fir)), engine_(engine) {
+    : fir_(std::move(fir)), engine_(engine), steps_(std::make_shared<const BlockSteps>(fir_->shape())) {
   const k::ExactConvShape& s = fir_->shape();
   const std::size_t bins = static_cast<std::size_t>(s.fft_size / 2 + 1);
   spectra_.assign(2 * bins * static_cast<std::size_t>(s.tap_limbs), 0.0);
@@ -275,15 +275,22 @@ ExactConvolver::Scratch ExactConvolver::make_scratch() const {
 
 namespace {
 
-// The limbs of one block: positions inside the track from x_q, the rest zero. The in-track run
-// is found once so that the loop over it has no bounds checks and vectorises.
+// Track index of position 0 of overlap-save block `block`.
+std::int64_t block_start(const k::ExactConvShape& s, std::int64_t block) {
+  return block * s.hop + s.delay - (s.taps - 1);
+}
+
+// The limbs of one block (L of them, a compile-time constant so that the loop vectorises):
+// positions inside the track from x_q, the rest zero. The in-track run is found once so that
+// the loop over it has no bounds checks.
+template <int L>
 void split_block(const k::ExactConvShape& s, std::span<const std::int32_t> x, std::int64_t block, double* limbs) {
   const std::int64_t n = s.fft_size;
-  const std::int64_t start = block * s.hop + s.delay - (s.taps - 1);  // track index of position 0
+  const std::int64_t start = block_start(s, block);
   const std::int64_t frames = static_cast<std::int64_t>(x.size());
   const std::int64_t first = std::clamp<std::int64_t>(-start, 0, n);
   const std::int64_t last = std::clamp<std::int64_t>(frames - start, first, n);
-  for (int i = 0; i < s.signal_limbs; ++i) {
+  for (int i = 0; i < L; ++i) {
     double* limb = limbs + i * n;
     std::fill(limb, limb + first, 0.0);
     std::fill(limb + last, limb + n, 0.0);
@@ -292,15 +299,21 @@ void split_block(const k::ExactConvShape& s, std::span<const std::int32_t> x, st
   double* out = limbs + first;
   const std::int64_t count = last - first;
   const int bits = s.limb_bits;
-  const int limb_count = s.signal_limbs;
   GLOSS_SIMD
-  for (std::int64_t p = 0; p < count; ++p) k::split_sample(in[p], bits, limb_count, out + p, n);
+  for (std::int64_t p = 0; p < count; ++p) k::split_sample(in[p], bits, L, out + p, n);
+}
+
+// Every bin's products, limb counts fixed at compile time so that the loop vectorises.
+template <int Lx, int Lh>
+void multiply_block(const double* x, const double* h, double* p, std::int64_t bins) {
+  GLOSS_SIMD
+  for (std::int64_t i = 0; i < bins; ++i) k::multiply_bin_limbs(Lx, Lh, x, h, p, bins, i);
 }
 
 // Largest |x_q| over the samples that block `block` reads.
 std::int32_t block_peak(const k::ExactConvShape& s, std::span<const std::int32_t> x, std::int64_t block) {
   const std::int64_t frames = static_cast<std::int64_t>(x.size());
-  const std::int64_t start = block * s.hop + s.delay - (s.taps - 1);
+  const std::int64_t start = block_start(s, block);
   const std::int64_t lo = std::max<std::int64_t>(0, start);
   const std::int64_t hi = std::min<std::int64_t>(frames, start + s.fft_size);
   const std::int32_t* v = x.data();
@@ -319,30 +332,19 @@ typedef double DoubleLanes __attribute__((vector_size(2 * sizeof(double))));
 typedef float FloatLanes __attribute__((vector_size(2 * sizeof(float))));
 constexpr std::int32_t kLanes = 2;
 
-// kernels::finish_narrow over `count` outputs, `kLanes` at a time, its weight loop unrolled at
-// compile time (W weights). Returns the largest distance to an integer.
+// kernels::finish_narrow_lanes over `count` outputs, kLanes at a time (limbs of >= 10 bits).
+// Returns the largest distance to an integer.
 template <int W>
-double finish_block_narrow(const k::ExactConvShape& s, const double* r, float* o, std::int32_t count) {
+double finish_block_lanes(const k::ExactConvShape& s, const double* r, float* o, std::int32_t count) {
   const std::int64_t stride = s.fft_size;
-  const double base = k::power_of_two(s.limb_bits);
-  const int f = s.tap_fraction_bits;
   DoubleLanes worst = {0, 0};
   const std::int32_t whole = count - count % kLanes;
   for (std::int32_t i = 0; i < whole; i += kLanes) {
-    DoubleLanes hi = {0, 0};
-    DoubleLanes lo = {0, 0};
-    DoubleLanes d = {0, 0};
-    [&]<std::size_t... w>(std::index_sequence<w...>) {
-      const auto step = [&](std::int64_t weight) {
-        DoubleLanes v;
-        std::memcpy(&v, r + weight * stride + i, sizeof v);
-        k::accumulate_weight(v, base, hi, lo, d);
-      };
-      (step(W - 1 - static_cast<std::int64_t>(w)), ...);
-    }(std::make_index_sequence<W>{});
-    const FloatLanes y = __builtin_convertvector(k::requantize_odd(k::round_to_odd_bit10(hi, lo), f), FloatLanes);
-    std::memcpy(o + i, &y, sizeof y);
-    worst = d > worst ? d : worst;
+    DoubleLanes v[W];
+    for (int w = 0; w < W; ++w) std::memcpy(&v[w], r + w * stride + i, sizeof v[w]);
+    const DoubleLanes y = k::finish_narrow_lanes<W>(v, s.limb_bits, s.tap_fraction_bits, worst);
+    const FloatLanes y32 = __builtin_convertvector(y, FloatLanes);
+    std::memcpy(o + i, &y32, sizeof y32);
   }
   double result = worst[0] > worst[1] ? worst[0] : worst[1];
   for (std::int32_t i = whole; i < count; ++i) {
@@ -353,16 +355,43 @@ double finish_block_narrow(const k::ExactConvShape& s, const double* r, float* o
   return result;
 }
 
-using NarrowFinish = double (*)(const k::ExactConvShape&, const double*, float*, std::int32_t);
-
-NarrowFinish narrow_finish_for(int weights) {
-  static constexpr NarrowFinish kTable[k::kMaxWeights] = {
-      &finish_block_narrow<1>, &finish_block_narrow<2>, &finish_block_narrow<3>, &finish_block_narrow<4>,
-      &finish_block_narrow<5>, &finish_block_narrow<6>, &finish_block_narrow<7>};
-  return kTable[weights - 1];
+// kernels::finish_narrow one output at a time: any limb width.
+double finish_block_scalar(const k::ExactConvShape& s, const double* r, float* o, std::int32_t count) {
+  double result = 0;
+  for (std::int32_t i = 0; i < count; ++i) {
+    double d = 0;
+    o[i] = k::finish_narrow(s, r, s.fft_size, i, d);
+    result = d > result ? d : result;
+  }
+  return result;
 }
 
 }  // namespace
+
+// The per-block steps for one plan shape, chosen once: compile-time limb counts where the shape
+// has an instantiation, the generic loops otherwise. Same arithmetic either way.
+struct ExactConvolver::BlockSteps {
+  using Split = void (*)(const k::ExactConvShape&, std::span<const std::int32_t>, std::int64_t, double*);
+  using Multiply = void (*)(const double*, const double*, double*, std::int64_t);
+  using Finish = double (*)(const k::ExactConvShape&, const double*, float*, std::int32_t);
+  Split split = nullptr;
+  Multiply multiply = nullptr;
+  Finish finish = nullptr;
+
+  explicit BlockSteps(const k::ExactConvShape& s) {
+    static constexpr Split kSplits[] = {&split_block<2>, &split_block<3>, &split_block<4>};
+    static constexpr Multiply kMultiplies[3][4] = {
+        {&multiply_block<2, 1>, &multiply_block<2, 2>, &multiply_block<2, 3>, &multiply_block<2, 4>},
+        {&multiply_block<3, 1>, &multiply_block<3, 2>, &multiply_block<3, 3>, &multiply_block<3, 4>},
+        {&multiply_block<4, 1>, &multiply_block<4, 2>, &multiply_block<4, 3>, &multiply_block<4, 4>}};
+    static constexpr Finish kFinishes[] = {&finish_block_lanes<2>, &finish_block_lanes<3>, &finish_block_lanes<4>,
+                                           &finish_block_lanes<5>, &finish_block_lanes<6>, &finish_block_lanes<7>};
+    // Lx = ceil(32 / b) is 2..4 for b in 8..26 (ExactFir's range), Lh 1..4, W = Lx + Lh - 1.
+    split = kSplits[s.signal_limbs - 2];
+    multiply = kMultiplies[s.signal_limbs - 2][s.tap_limbs - 1];
+    finish = s.limb_bits >= 10 ? kFinishes[s.weights - 2] : &finish_block_scalar;
+  }
+};
 
 double ExactConvolver::run_blocks(std::span<const std::int32_t> x, std::span<float> out, std::int64_t first,
                                   std::int64_t last, Scratch& scratch) const {
@@ -370,14 +399,11 @@ double ExactConvolver::run_blocks(std::span<const std::int32_t> x, std::span<flo
   const std::int64_t frames = static_cast<std::int64_t>(x.size());
   const std::int64_t bins = s.fft_size / 2 + 1;
   const std::int64_t abs_sum = fir_->tap_abs_sum();
-  const NarrowFinish finish_narrow = narrow_finish_for(s.weights);
   double worst = 0;
   for (std::int64_t b = first; b < last; ++b) {
-    split_block(s, x, b, scratch.signal.data());
+    steps_->split(s, x, b, scratch.signal.data());
     engine_.forward(s.fft_size, s.signal_limbs, scratch.signal.data(), scratch.spectra.data());
-    GLOSS_SIMD
-    for (std::int64_t i = 0; i < bins; ++i)
-      k::multiply_bin(s, scratch.spectra.data(), spectra_.data(), scratch.products.data(), bins, i);
+    steps_->multiply(scratch.spectra.data(), spectra_.data(), scratch.products.data(), bins);
     engine_.inverse(s.fft_size, s.weights, scratch.products.data(), scratch.result.data());
     // The block's peak |x_q| bounds every output: |y| <= peak * sum |h_q|. Below 2^61 the
     // double-only finish applies (the same bits as the 128-bit one, only faster).
@@ -386,7 +412,7 @@ double ExactConvolver::run_blocks(std::span<const std::int32_t> x, std::span<flo
     if (narrow) {
       const std::int64_t start = b * s.hop;
       const auto count = static_cast<std::int32_t>(std::min<std::int64_t>(s.hop, frames - start));
-      block_worst = finish_narrow(s, scratch.result.data() + (s.taps - 1), out.data() + start, count);
+      block_worst = steps_->finish(s, scratch.result.data() + (s.taps - 1), out.data() + start, count);
     } else {
       for (std::int32_t i = 0; i < s.hop; ++i) {
         const double d = k::finish_position(s, scratch.result.data(), frames, b, i, out.data());

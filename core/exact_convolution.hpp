@@ -149,9 +149,12 @@ class ExactConvolver {
   const std::vector<double>& filter_spectra() const { return spectra_; }
 
  private:
+  struct BlockSteps;
+
   std::shared_ptr<const ExactFir> fir_;
   FftEngine& engine_;
-  std::vector<double> spectra_;  // Lh x (N/2+1) complex, scaled by 1/N
+  std::shared_ptr<const BlockSteps> steps_;  // the per-block loops for this shape
+  std::vector<double> spectra_;              // Lh x (N/2+1) complex, scaled by 1/N
 };
 
 // An output track shaped like the input, samples zeroed.

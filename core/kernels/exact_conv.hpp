@@ -133,14 +133,15 @@ GLOSS_HD void split_signal_position(const ExactConvShape& s, const std::int32_t*
 
 // Spectrum bin k of every weight's product: P_w = sum over i + j = w of X_i * H_j, i ascending.
 // Complex values are interleaved (re, im); spectra of one block lie `bins` complex values apart.
-GLOSS_HD void multiply_bin(const ExactConvShape& s, const double* x, const double* h, double* p,
-                           std::int64_t bins, std::int64_t k) {
-  for (int w = 0; w < s.weights; ++w) {
+// (The limb counts are arguments so that a caller can make them compile-time constants.)
+GLOSS_HD void multiply_bin_limbs(int signal_limbs, int tap_limbs, const double* x, const double* h, double* p,
+                                 std::int64_t bins, std::int64_t k) {
+  for (int w = 0; w < signal_limbs + tap_limbs - 1; ++w) {
     double re = 0;
     double im = 0;
-    for (int i = 0; i < s.signal_limbs; ++i) {
+    for (int i = 0; i < signal_limbs; ++i) {
       const int j = w - i;
-      if (j < 0 || j >= s.tap_limbs) continue;
+      if (j < 0 || j >= tap_limbs) continue;
       const double* a = x + 2 * (i * bins + k);
       const double* b = h + 2 * (j * bins + k);
       re += a[0] * b[0] - a[1] * b[1];
@@ -149,6 +150,11 @@ GLOSS_HD void multiply_bin(const ExactConvShape& s, const double* x, const doubl
     p[2 * (w * bins + k)] = re;
     p[2 * (w * bins + k) + 1] = im;
   }
+}
+
+GLOSS_HD void multiply_bin(const ExactConvShape& s, const double* x, const double* h, double* p,
+                           std::int64_t bins, std::int64_t k) {
+  multiply_bin_limbs(s.signal_limbs, s.tap_limbs, x, h, p, bins, k);
 }
 
 GLOSS_HD int bit_length(std::uint64_t v) {
@@ -270,21 +276,27 @@ GLOSS_HD void two_sum(T a, T b, T& s, T& e) {
   e = (a - (s - b_part)) + (b - b_part);
 }
 
-// One step of the narrow finish: weight value v rounded to an integer n, its distance to n
-// folded into `distance`, and (hi, lo) <- (hi, lo) * base + n as an exact double-double
-// (TwoSum twice; every value is an integer far below 2^106, so lo * base + e is exact and
-// hi stays hi + lo rounded, |lo| <= ulp(hi) / 2). NaN, Inf or a value beyond every exact
-// partial sum (|v| >= 2^50) counts as distance 1 (its integer is then meaningless: the guard
-// discards the track).
+// A weight's inverse-FFT value v rounded to its integer n; |v - n| folded into `distance`. NaN,
+// Inf or a value beyond every exact partial sum (|v| >= 2^50) counts as distance 1 (its
+// integer is then meaningless: the guard discards the track).
 template <typename T>
-GLOSS_HD void accumulate_weight(T v, double base, T& hi, T& lo, T& distance) {
-  const auto in_range = (v > -kExactPartialLimit) & (v < kExactPartialLimit);
+GLOSS_HD T round_weight(T v, T& distance) {
+  const T size = v > -v ? v : -v;  // NaN stays NaN
+  const auto in_range = size < kExactPartialLimit;
   const T n = nearest_integer(v);
   const T gap = v - n;
   const T magnitude = gap > -gap ? gap : -gap;
-  const T penalty = in_range ? lanes_of<T>(0.0) : lanes_of<T>(1.0);
-  const T d = magnitude > penalty ? magnitude : penalty;  // NaN compares false: 1
+  const T d = in_range ? magnitude : lanes_of<T>(1.0);
   distance = d > distance ? d : distance;
+  return n;
+}
+
+// One step of the narrow finish for any limb width: (hi, lo) <- (hi, lo) * base + n as an exact
+// double-double (TwoSum twice; every value is an integer far below 2^106, so lo * base + e is
+// exact and hi stays hi + lo rounded, |lo| <= ulp(hi) / 2).
+template <typename T>
+GLOSS_HD void accumulate_weight(T v, double base, T& hi, T& lo, T& distance) {
+  const T n = round_weight(v, distance);
   T top;
   T carry;
   two_sum(hi * base, n, top, carry);
@@ -334,6 +346,39 @@ GLOSS_HD T requantize_odd(T v, int tap_fraction_bits) {
   const T grid_value = q * power_of_two(-kSampleFractionBits);
   const T float_value = v * power_of_two(-tap_fraction_bits - kSampleFractionBits);
   return on_grid ? grid_value : float_value;
+}
+
+// What round_to_odd_bit10 gives, for limbs of b >= 10 bits, without a double-double: y =
+// upper * 2^b + n0 with upper = sum over w >= 1 of n_w 2^(b (w - 1)) (|upper| < 2^52 when
+// |y| < 2^61, so its Horner sums are exact). Since 2^10 divides 2^b, floor(y / 2^10) =
+// upper * 2^(b - 10) + floor(n0 / 2^10) (exact: below 2^51), and the bits cut off are those
+// of n0 mod 2^10; floor(n0 / 2^10) = round((n0 - 511.5) / 2^10), never a tie.
+template <typename T>
+GLOSS_HD T odd_from_weights(T upper, T n0, int limb_bits) {
+  constexpr double kUnit = 1024.0;
+  const T q0 = nearest_integer((n0 - 511.5) * (1.0 / kUnit));
+  const T cut = n0 - q0 * kUnit;  // in [0, 2^10)
+  const T t = upper * power_of_two(limb_bits - 10) + q0;
+  const T parity = t - 2.0 * nearest_integer((t - 0.5) * 0.5);
+  const T sticky = cut < 1.0 ? cut : lanes_of<T>(1.0);  // 0 or 1
+  const T odd = (t + sticky * (1.0 - parity)) * kUnit;
+  const T y = upper * power_of_two(limb_bits) + n0;  // exact when |y| < 2^53
+  const auto small = (y > -2251799813685248.0) & (y < 2251799813685248.0);  // |y| < 2^51
+  return small ? y : odd;
+}
+
+// The narrow finish of one output, or one vector of outputs, from its W weight values v[w]
+// (lowest weight first), for limbs of at least 10 bits (odd_from_weights): the same float
+// (before the final conversion) as finish_position, and the largest distance folded into
+// `distance`.
+template <int W, typename T>
+GLOSS_HD T finish_narrow_lanes(const T* v, int limb_bits, int tap_fraction_bits, T& distance) {
+  static_assert(W >= 2, "a signal always has at least two limbs");
+  const double base = power_of_two(limb_bits);
+  T upper = round_weight(v[W - 1], distance);
+  for (int w = W - 2; w >= 1; --w) upper = upper * base + round_weight(v[w], distance);
+  const T n0 = round_weight(v[0], distance);
+  return requantize_odd(odd_from_weights(upper, n0, limb_bits), tap_fraction_bits);
 }
 
 // finish_position for a block whose outputs all satisfy |y| < kNarrowOutputLimit (the caller
