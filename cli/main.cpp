@@ -17,12 +17,13 @@
 #include "devices_command.hpp"
 #include "eq_command.hpp"
 #include "exit_codes.hpp"
+#include "master_command.hpp"
 #include "selftest_command.hpp"
 
 namespace {
 
 constexpr const char* kDescription =
-    "gloss measures the loudness of whole music catalogs (ITU-R BS.1770-4 / EBU R128):\n"
+    "gloss measures and masters whole music catalogs (ITU-R BS.1770-4 / EBU R128):\n"
     "integrated loudness, loudness range, true peak, PLR and more, per track and per album\n"
     "(an album = the audio files of one folder). The CPU and CUDA backends give bit-identical\n"
     "numbers, so reports are byte-identical wherever they ran.";
@@ -32,6 +33,7 @@ constexpr const char* kFooter =
     "  gloss demo /tmp/gloss-demo                      write a small demo catalog\n"
     "  gloss analyze ~/Music/Album --json report.json  measure an album, write a JSON report\n"
     "  gloss analyze catalog/ --device cuda:0          measure a catalog on the first GPU\n"
+    "  gloss master Album/ -o masters/ --preset streaming   render -14 LUFS / -1 dBTP masters\n"
     "  gloss devices                                   list the backends --device accepts\n"
     "  gloss eq gentle-air --rate 44100                design a preset's EQ, print its response\n"
     "  gloss selftest                                  check CPU/GPU bit-identity on this machine\n"
@@ -40,15 +42,23 @@ constexpr const char* kFooter =
     "found a difference; 2 usage error; 3 nothing to do (no audio files) or device\n"
     "unavailable; 4 a report or demo file could not be written.";
 
-int dispatch(const CLI::App& analyze, const CLI::App& devices, const CLI::App& selftest, const CLI::App& demo,
-             const CLI::App& eq, const gloss::cli::AnalyzeOptions& analyze_options,
-             const gloss::cli::SelftestOptions& selftest_options, const gloss::cli::DemoOptions& demo_options,
-             const gloss::cli::EqOptions& eq_options) {
-  if (analyze.parsed()) return gloss::cli::run_analyze(analyze_options);
-  if (eq.parsed()) return gloss::cli::run_eq(eq_options);
-  if (devices.parsed()) return gloss::cli::run_devices();
-  if (selftest.parsed()) return gloss::cli::run_selftest(selftest_options);
-  if (demo.parsed()) return gloss::cli::run_demo(demo_options);
+// Every subcommand's options, filled by CLI11.
+struct Options {
+  gloss::cli::AnalyzeOptions analyze;
+  gloss::cli::MasterOptions master;
+  gloss::cli::SelftestOptions selftest;
+  gloss::cli::DemoOptions demo;
+  gloss::cli::EqOptions eq;
+};
+
+int dispatch(const CLI::App& app, const Options& o) {
+  auto parsed = [&](const char* name) { return app.get_subcommand(name)->parsed(); };
+  if (parsed("analyze")) return gloss::cli::run_analyze(o.analyze);
+  if (parsed("master")) return gloss::cli::run_master(o.master);
+  if (parsed("eq")) return gloss::cli::run_eq(o.eq);
+  if (parsed("devices")) return gloss::cli::run_devices();
+  if (parsed("selftest")) return gloss::cli::run_selftest(o.selftest);
+  if (parsed("demo")) return gloss::cli::run_demo(o.demo);
   return gloss::cli::kExitUsage;
 }
 
@@ -60,15 +70,13 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("gloss ") + GLOSS_VERSION);
   app.require_subcommand(1);
 
-  gloss::cli::AnalyzeOptions analyze_options;
-  gloss::cli::SelftestOptions selftest_options;
-  gloss::cli::DemoOptions demo_options;
-  gloss::cli::EqOptions eq_options;
-  CLI::App* analyze = gloss::cli::add_analyze_command(app, analyze_options);
-  CLI::App* devices = gloss::cli::add_devices_command(app);
-  CLI::App* selftest = gloss::cli::add_selftest_command(app, selftest_options);
-  CLI::App* demo = gloss::cli::add_demo_command(app, demo_options);
-  CLI::App* eq = gloss::cli::add_eq_command(app, eq_options);
+  Options o;
+  gloss::cli::add_analyze_command(app, o.analyze);
+  gloss::cli::add_master_command(app, o.master);
+  gloss::cli::add_eq_command(app, o.eq);
+  gloss::cli::add_devices_command(app);
+  gloss::cli::add_selftest_command(app, o.selftest);
+  gloss::cli::add_demo_command(app, o.demo);
 
   try {
     app.parse(argc, argv);
@@ -77,8 +85,7 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? gloss::cli::kExitOk : gloss::cli::kExitUsage;
   }
   try {
-    return dispatch(*analyze, *devices, *selftest, *demo, *eq, analyze_options, selftest_options, demo_options,
-                    eq_options);
+    return dispatch(app, o);
   } catch (const std::exception& e) {
     fmt::print(stderr, "gloss: internal error: {}. Please report it with the command line that caused it.\n", e.what());
     return gloss::cli::kExitSomeFailed;

@@ -9,6 +9,8 @@
 #include <system_error>
 #include <toml++/toml.h>
 
+#include "limiter.hpp"
+
 namespace gloss::cli {
 
 namespace {
@@ -190,6 +192,76 @@ EqBand parse_band(const Context& cx, const toml::table& t, const std::string& pa
   return b;
 }
 
+// One optional number in [lo, hi].
+std::optional<double> ranged(const Context& cx, const toml::table& t, const std::string& section, std::string_view key,
+                             double lo, double hi, const char* unit) {
+  const toml::node* n = t.get(key);
+  if (!n) return std::nullopt;
+  const std::string path = section + "." + std::string(key);
+  const double v = number(cx, *n, path, unit);
+  if (!(v >= lo && v <= hi)) cx.fail(*n, path, fmt::format("must be {}..{}{}, got {}", lo, hi, unit, v));
+  return v;
+}
+
+std::optional<std::string> one_of(const Context& cx, const toml::table& t, const std::string& section,
+                                  std::string_view key, const std::vector<std::string_view>& allowed) {
+  const toml::node* n = t.get(key);
+  if (!n) return std::nullopt;
+  const std::string path = section + "." + std::string(key);
+  const auto* str = n->as_string();
+  if (!str) cx.fail(*n, path, fmt::format("must be a string, got {}", type_name(*n)));
+  if (std::find(allowed.begin(), allowed.end(), str->get()) == allowed.end())
+    cx.fail(*n, path, fmt::format("\"{}\" is not allowed; allowed: {}", str->get(), join(allowed)));
+  return str->get();
+}
+
+const toml::table* section_table(const Context& cx, const toml::table& root, std::string_view name) {
+  const toml::node* n = root.get(name);
+  if (!n) return nullptr;
+  const toml::table* t = n->as_table();
+  if (!t) cx.fail(*n, std::string(name), fmt::format("must be a table ([{}]), got {}", name, type_name(*n)));
+  return t;
+}
+
+void parse_loudness(const Context& cx, const toml::table& t, MasterPreset& m) {
+  check_keys(cx, t, "loudness", {"target", "ceiling", "mode", "max_track_correction", "max_limiting"},
+             " in [loudness]");
+  m.target_lufs = ranged(cx, t, "loudness", "target", -70, 0, " LUFS");
+  m.ceiling_dbtp = ranged(cx, t, "loudness", "ceiling", -20, 0, " dBTP");
+  if (auto mode = one_of(cx, t, "loudness", "mode", {"album", "track"}))
+    m.mode = *mode == "track" ? GainMode::track : GainMode::album;
+  m.max_track_correction_lu = ranged(cx, t, "loudness", "max_track_correction", 0, 20, " LU");
+  m.max_limiting_db = ranged(cx, t, "loudness", "max_limiting", 0, 24, " dB");
+}
+
+void parse_limiter(const Context& cx, const toml::table& t, MasterPreset& m) {
+  check_keys(cx, t, "limiter", {"lookahead", "release"}, " in [limiter]");
+  m.lookahead_ms = ranged(cx, t, "limiter", "lookahead", kMinLookaheadMs, kMaxLookaheadMs, " ms");
+  m.release_ms = ranged(cx, t, "limiter", "release", kMinReleaseMs, kMaxReleaseMs, " ms");
+}
+
+void parse_output(const Context& cx, const toml::table& t, MasterPreset& m) {
+  check_keys(cx, t, "output", {"format", "bits", "rate", "dither", "noise_shaping"}, " in [output]");
+  m.format = one_of(cx, t, "output", "format", {"wav", "flac", "aiff"});
+  if (const toml::node* n = t.get("bits")) {
+    const std::int64_t v = integer(cx, *n, "output.bits");
+    if (v != 16 && v != 24 && v != 32) cx.fail(*n, "output.bits", fmt::format("must be 16, 24 or 32 (float), got {}", v));
+    m.bits = static_cast<int>(v);
+  }
+  if (const toml::node* n = t.get("rate")) {
+    const std::int64_t v = integer(cx, *n, "output.rate");
+    if (v < 8000 || v > 384000) cx.fail(*n, "output.rate", fmt::format("must be 8000..384000 Hz, got {}", v));
+    m.rate = static_cast<int>(v);
+  }
+  if (const toml::node* n = t.get("dither")) {
+    const auto* b = n->as_boolean();
+    if (!b) cx.fail(*n, "output.dither", fmt::format("must be true or false, got {}", type_name(*n)));
+    m.dither = b->get();
+  }
+  if (auto shaping = one_of(cx, t, "output", "noise_shaping", {"none", "f-weighted"}))
+    m.noise_shaping = parse_noise_shaping(*shaping);
+}
+
 }  // namespace
 
 Preset parse_preset(std::string_view text, const std::string& source) {
@@ -203,7 +275,10 @@ Preset parse_preset(std::string_view text, const std::string& source) {
   }
   Preset preset;
   preset.source = source;
-  check_keys(cx, root, "", {"eq"}, "");
+  check_keys(cx, root, "", {"eq", "loudness", "limiter", "output"}, "");
+  if (const toml::table* t = section_table(cx, root, "loudness")) parse_loudness(cx, *t, preset.master);
+  if (const toml::table* t = section_table(cx, root, "limiter")) parse_limiter(cx, *t, preset.master);
+  if (const toml::table* t = section_table(cx, root, "output")) parse_output(cx, *t, preset.master);
   const toml::node* eq_node = root.get("eq");
   if (!eq_node) return preset;  // no [eq]: flat
   const toml::table* eq = eq_node->as_table();

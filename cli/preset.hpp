@@ -1,5 +1,6 @@
-// Presets: TOML files (toml++) that describe a chain. So far the [eq] section (issue 3); the
-// format, with every key, unit and default, is documented in presets/README.md.
+// Presets: TOML files (toml++) that describe a chain: [eq] (issue 3), [loudness], [limiter]
+// and [output] (issue 4). The format, with every key, unit and default, is documented in
+// presets/README.md.
 //
 // Parsing is strict: a syntax error, an unknown key, a wrong type or an out-of-range value
 // is a PresetError whose message names the file, the line and column, the key path
@@ -12,7 +13,11 @@
 #include <string_view>
 #include <vector>
 
+#include <optional>
+
 #include "eq_design.hpp"
+#include "gain_plan.hpp"
+#include "quantizer.hpp"
 
 namespace gloss::cli {
 
@@ -21,9 +26,27 @@ class PresetError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The delivery part of a preset. Unset fields take the command line's value, else the
+// default (-14 LUFS, -1 dBTP, album mode, ...) or, for rate/bits/format, the input's.
+struct MasterPreset {
+  std::optional<double> target_lufs;
+  std::optional<double> ceiling_dbtp;
+  std::optional<GainMode> mode;
+  std::optional<double> max_track_correction_lu;
+  std::optional<double> max_limiting_db;
+  std::optional<double> lookahead_ms;
+  std::optional<double> release_ms;
+  std::optional<std::string> format;  // wav, flac or aiff
+  std::optional<int> bits;            // 16, 24 or 32 (float)
+  std::optional<int> rate;            // Hz
+  std::optional<bool> dither;
+  std::optional<NoiseShaping> noise_shaping;
+};
+
 struct Preset {
   std::string source;  // the file name used in messages
   EqSpec eq;
+  MasterPreset master;
   // Where each key of each band was written ("file:line:col"), for design-time errors that
   // depend on the sample rate (freq >= fs/2); index = band.
   struct BandSource {

@@ -1,0 +1,126 @@
+#include "encode.hpp"
+
+#include <fcntl.h>
+#include <sndfile.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fmt/format.h>
+
+namespace gloss::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kTagIds[] = {SF_STR_TITLE,   SF_STR_COPYRIGHT, SF_STR_SOFTWARE, SF_STR_ARTIST, SF_STR_COMMENT,
+                           SF_STR_DATE,    SF_STR_ALBUM,     SF_STR_LICENSE,  SF_STR_TRACKNUMBER,
+                           SF_STR_GENRE};
+
+int container(const std::string& format) {
+  if (format == "flac") return SF_FORMAT_FLAC;
+  if (format == "aiff") return SF_FORMAT_AIFF;
+  return SF_FORMAT_WAV;
+}
+
+int subtype(int bits) {
+  if (bits == 16) return SF_FORMAT_PCM_16;
+  if (bits == 24) return SF_FORMAT_PCM_24;
+  return SF_FORMAT_FLOAT;
+}
+
+// Interleaved frames for libsndfile: integer codes left-justified in 32 bits (sf_writef_int's
+// full scale), or the floats as they are.
+bool write_frames(SNDFILE* file, int bits, const AudioTrack& track, const std::vector<std::int32_t>& pcm) {
+  const auto channels = static_cast<std::size_t>(track.channels);
+  const auto frames = static_cast<std::size_t>(track.frames);
+  if (bits == 32) {
+    std::vector<float> interleaved(channels * frames);
+    for (std::size_t c = 0; c < channels; ++c)
+      for (std::size_t n = 0; n < frames; ++n) interleaved[n * channels + c] = track.samples[c * frames + n];
+    return sf_writef_float(file, interleaved.data(), track.frames) == track.frames;
+  }
+  std::vector<int> interleaved(channels * frames);
+  const int shift = 32 - bits;
+  for (std::size_t c = 0; c < channels; ++c)
+    for (std::size_t n = 0; n < frames; ++n)
+      interleaved[n * channels + c] = static_cast<int>(static_cast<std::uint32_t>(pcm[c * frames + n]) << shift);
+  return sf_writef_int(file, interleaved.data(), track.frames) == track.frames;
+}
+
+}  // namespace
+
+SourceInfo read_source_info(const fs::path& path) {
+  SourceInfo info;
+  SF_INFO sf{};
+  SNDFILE* file = sf_open(path.c_str(), SFM_READ, &sf);
+  if (file == nullptr) return info;
+  const int major = sf.format & SF_FORMAT_TYPEMASK, sub = sf.format & SF_FORMAT_SUBMASK;
+  info.format = major == SF_FORMAT_WAV || major == SF_FORMAT_WAVEX || major == SF_FORMAT_RF64 ? "wav"
+                : major == SF_FORMAT_AIFF                                                    ? "aiff"
+                                                                                             : "flac";
+  switch (sub) {
+    case SF_FORMAT_PCM_S8:
+    case SF_FORMAT_PCM_U8:
+    case SF_FORMAT_PCM_16: info.bits = 16; break;
+    case SF_FORMAT_FLOAT:
+    case SF_FORMAT_DOUBLE: info.bits = 32; break;
+    default: info.bits = 24; break;  // 24/32-bit PCM and lossy sources
+  }
+  if (info.format == "flac" && info.bits == 32) info.bits = 24;
+  for (int id : kTagIds)
+    if (const char* text = sf_get_string(file, id); text != nullptr && *text != '\0') info.tags[id] = text;
+  sf_close(file);
+  return info;
+}
+
+std::string extension_for(const std::string& format) {
+  if (format == "aiff") return ".aif";
+  return "." + format;
+}
+
+std::string check_format(const std::string& format, int bits) {
+  if (format == "flac" && bits == 32) return "FLAC cannot hold 32-bit float samples: use --bits 24 or --format wav";
+  return {};
+}
+
+std::string write_audio_file(const fs::path& destination, const std::string& format, int bits, const AudioTrack& track,
+                             const std::vector<std::int32_t>& pcm, const std::map<int, std::string>& tags) {
+  if (std::string why = check_format(format, bits); !why.empty()) return destination.string() + ": " + why;
+  const fs::path folder = destination.parent_path().empty() ? fs::path(".") : destination.parent_path();
+  std::string temp = (folder / fmt::format(".{}.tmp-XXXXXX", destination.filename().string())).string();
+  const int fd = ::mkstemp(temp.data());
+  if (fd < 0)
+    return fmt::format("{}: cannot create a temporary file beside it: {}", destination.string(), std::strerror(errno));
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  ::fchmod(fd, static_cast<mode_t>(0666 & ~mask));
+  auto fail = [&](const std::string& why) {
+    ::close(fd);
+    ::unlink(temp.c_str());
+    return fmt::format("{}: cannot write: {}; nothing was written there", destination.string(), why);
+  };
+  SF_INFO info{};
+  info.samplerate = track.sample_rate;
+  info.channels = track.channels;
+  info.format = container(format) | subtype(bits);
+  SNDFILE* file = sf_open_fd(fd, SFM_WRITE, &info, SF_FALSE);
+  if (file == nullptr) return fail(sf_strerror(nullptr));
+  for (const auto& [id, text] : tags) sf_set_string(file, id, text.c_str());
+  const bool written = write_frames(file, bits, track, pcm);
+  const std::string sf_error = written ? "" : sf_strerror(file);
+  if (sf_close(file) != 0 || !written) return fail(sf_error.empty() ? "libsndfile could not finish the file" : sf_error);
+  if (::fsync(fd) != 0) return fail(std::strerror(errno));
+  ::close(fd);
+  if (std::rename(temp.c_str(), destination.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    ::unlink(temp.c_str());
+    return fmt::format("{}: cannot put the file in place: {}; nothing was written there", destination.string(), why);
+  }
+  return {};
+}
+
+}  // namespace gloss::cli

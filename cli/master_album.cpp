@@ -1,0 +1,304 @@
+#include "master_album.hpp"
+
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <memory>
+#include <limits>
+#include <new>
+
+#include "decode.hpp"
+#include "detmath.hpp"
+#include "encode.hpp"
+#include "exact_convolution.hpp"
+#include "../cpu/fftw_engine.hpp"
+#include "gloss/fingerprint.hpp"
+#include "gloss/meter.hpp"
+#include "progress.hpp"
+
+namespace gloss::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// A track on its way through the chain.
+struct Work {
+  const CatalogTrack* source = nullptr;
+  SourceInfo info;
+  std::optional<AudioTrack> input;      // decoded
+  std::optional<AudioTrack> equalized;  // after the EQ (shares nothing with input)
+  std::optional<TrackAnalysis> equalized_analysis;
+  fs::path destination;
+  std::uint64_t key = 0;  // dither key: the album's place in the output plus the file name
+};
+
+MeterOptions precise_meter() {
+  MeterOptions options;
+  options.true_peak = TruePeakMode::Precise;
+  return options;
+}
+
+TrackLevelsReport levels_of(const TrackAnalysis& a) {
+  return {a.integrated_lufs, a.loudness_range_lu, a.true_peak_dbtp, a.sample_peak_dbfs, a.plr_db, a.sample_rate};
+}
+
+// Measures one track; the message names the file when it cannot be measured.
+std::optional<TrackAnalysis> measure(Backend& meter, const AudioTrack& track, std::string& error) {
+  if (std::string why = check_measurable(track); !why.empty()) {
+    error = fmt::format("{}: cannot be measured: {}", track.name, why);
+    return std::nullopt;
+  }
+  try {
+    return analyze_tracks(meter, {&track}, precise_meter())[0];
+  } catch (const std::exception& e) {
+    error = fmt::format("{}: measurement failed: {}", track.name, e.what());
+    return std::nullopt;
+  }
+}
+
+double pooled_lufs(const std::vector<const TrackAnalysis*>& tracks) {
+  if (tracks.empty()) return -std::numeric_limits<double>::infinity();
+  return analyze_album(tracks, AlbumLoudnessRule::Pooled).integrated_lufs;
+}
+
+// The linear-phase EQ on every track of one rate, as one batch on the CPU threads.
+void equalize(std::vector<Work>& work, std::vector<MasteredTrack>& rows, const EqSpec& eq) {
+  std::vector<int> rates;
+  for (const Work& w : work)
+    if (w.input) rates.push_back(w.input->sample_rate);
+  std::sort(rates.begin(), rates.end());
+  rates.erase(std::unique(rates.begin(), rates.end()), rates.end());
+  for (int rate : rates) {
+    std::vector<std::size_t> members;
+    for (std::size_t i = 0; i < work.size(); ++i)
+      if (work[i].input && work[i].input->sample_rate == rate) members.push_back(i);
+    FirDesign fir;
+    try {
+      fir = design_eq_fir(eq, rate);
+    } catch (const std::exception& e) {
+      for (std::size_t i : members) rows[i].error = fmt::format("{}: the EQ cannot be designed at {} Hz: {}", rows[i].input, rate, e.what());
+      continue;
+    }
+    if (fir.taps.size() == 1 && fir.taps[0] == 1.0) {  // flat: the audio passes through untouched
+      for (std::size_t i : members) work[i].equalized = *work[i].input;
+      continue;
+    }
+    FftwEngine engine;
+    const ExactConvolver convolver(std::make_shared<const ExactFir>(fir.taps), engine);
+    std::vector<const AudioTrack*> batch;
+    for (std::size_t i : members) batch.push_back(&*work[i].input);
+    std::vector<ExactConvolutionResult> results = convolve_exact_cpu(convolver, batch);
+    for (std::size_t k = 0; k < members.size(); ++k) {
+      if (results[k].error.empty()) work[members[k]].equalized = std::move(results[k].output);
+      else rows[members[k]].error = results[k].error;
+    }
+  }
+}
+
+int output_bits(const MasterSettings& s, const Work& w) { return s.bits.value_or(w.info.bits); }
+
+RenderSettings render_settings(const MasterSettings& s, const Work& w) {
+  RenderSettings r;
+  r.limiter = s.limiter;
+  r.limiter.ceiling_dbtp = s.gain.ceiling_dbtp;
+  r.output_rate = s.rate.value_or(0);
+  r.output_bits = output_bits(s, w);
+  r.dither = s.dither;
+  r.noise_shaping = s.noise_shaping;
+  return r;
+}
+
+// Renders every track that has a gain, on the CPU threads; failures become row errors.
+void render_all(std::vector<Work>& work, std::vector<MasteredTrack>& rows, const MasterSettings& s,
+                const std::vector<std::size_t>& which) {
+  tbb::parallel_for(std::size_t{0}, which.size(), [&](std::size_t k) {
+    const std::size_t i = which[k];
+    try {
+      rows[i].render = render_track(*work[i].equalized, rows[i].applied_gain_db, render_settings(s, work[i]), work[i].key);
+    } catch (const std::bad_alloc&) {
+      rows[i].error = rows[i].input + ": not enough memory to render this track";
+    } catch (const std::exception& e) {
+      rows[i].error = e.what();
+    }
+  });
+}
+
+// Loudness the limiter took away is made up by raising the gain and rendering again, as far
+// as the limiting budget allows: per track in track mode, for the whole album in album mode
+// (so the album's relative levels stay as planned). Returns the tracks to render again.
+std::vector<std::size_t> loudness_makeup(std::vector<Work>& work, std::vector<MasteredTrack>& rows,
+                                         const MasterSettings& s, Backend& meter) {
+  constexpr double kTolerance = 0.05;  // LU
+  std::vector<std::size_t> again;
+  std::vector<std::optional<TrackAnalysis>> measured(rows.size());
+  std::vector<const TrackAnalysis*> album;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (!rows[i].ok() || rows[i].render.limiter.seconds_reducing == 0) continue;
+    std::string error;
+    measured[i] = measure(meter, rows[i].render.delivered, error);
+  }
+  auto raise = [&](std::size_t i, double delta) {
+    const double limit = budget_gain_limit_db(s.gain, work[i].equalized_analysis->true_peak_dbtp);
+    const double wanted = std::min(rows[i].applied_gain_db + delta, limit);
+    if (wanted > rows[i].applied_gain_db + 0.001) {
+      rows[i].applied_gain_db = wanted;
+      again.push_back(i);
+    }
+  };
+  if (s.gain.mode == GainMode::track) {
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      if (measured[i] && std::isfinite(measured[i]->integrated_lufs) && !rows[i].plan.target_lowered) {
+        const double short_by = s.gain.target_lufs - measured[i]->integrated_lufs;
+        if (short_by > kTolerance) raise(i, short_by);
+      }
+    return again;
+  }
+  // Album mode: the album's pooled loudness after rendering, from every rendered track.
+  std::vector<std::optional<TrackAnalysis>> all(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (!rows[i].ok()) continue;
+    if (measured[i]) all[i] = std::move(measured[i]);
+    else {
+      std::string error;
+      all[i] = measure(meter, rows[i].render.delivered, error);
+    }
+    if (all[i]) album.push_back(&*all[i]);
+  }
+  const double lufs = pooled_lufs(album);
+  const bool lowered = std::any_of(rows.begin(), rows.end(), [](const MasteredTrack& r) { return r.plan.target_lowered; });
+  if (!std::isfinite(lufs) || lowered || s.gain.target_lufs - lufs <= kTolerance) return again;
+  const double delta = s.gain.target_lufs - lufs;
+  double allowed = delta;  // the album moves together: the tightest budget decides
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    if (rows[i].ok() && work[i].equalized_analysis)
+      allowed = std::min(allowed, budget_gain_limit_db(s.gain, work[i].equalized_analysis->true_peak_dbtp) - rows[i].applied_gain_db);
+  if (allowed <= 0.001) return again;
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    if (rows[i].ok()) raise(i, allowed);
+  return again;
+}
+
+// Writes the file, reads it back and checks every sample is what was rendered, then measures
+// the file as delivered (returned for the album's statistics).
+std::optional<TrackAnalysis> write_and_verify(Work& w, MasteredTrack& row, Backend& meter) {
+  const RenderedTrack& r = row.render;
+  if (std::string why = write_audio_file(w.destination, row.format, row.bits, r.delivered, r.pcm, w.info.tags);
+      !why.empty()) {
+    row.error = why;
+    return std::nullopt;
+  }
+  DecodeResult back = decode_file(w.destination, w.destination.string());
+  if (!back.ok() || back.track->samples != r.delivered.samples) {
+    std::error_code ec;
+    fs::remove(w.destination, ec);
+    row.error = fmt::format("{}: the written file does not read back as rendered{}; it was removed",
+                            w.destination.string(), back.ok() ? "" : ": " + back.error);
+    return std::nullopt;
+  }
+  row.output = w.destination.string();
+  std::string error;
+  std::optional<TrackAnalysis> a = measure(meter, *back.track, error);
+  if (a) row.after = levels_of(*a);
+  return a;
+}
+
+}  // namespace
+
+MasteredAlbum master_album(const CatalogAlbum& album, const fs::path& relative, MasterRun& run) {
+  const MasterSettings& s = run.settings;
+  MasteredAlbum out;
+  out.path = album.display;
+  out.output_folder = (run.output_root / relative).string();
+  std::vector<Work> work(album.tracks.size());
+  out.tracks.resize(album.tracks.size());
+  std::vector<MasteredTrack>& rows = out.tracks;
+
+  // Decode and measure the input.
+  tbb::parallel_for(std::size_t{0}, work.size(), [&](std::size_t i) {
+    const CatalogTrack& t = album.tracks[i];
+    rows[i].input = t.display;
+    work[i].source = &t;
+    DecodeResult d = decode_file(t.path, t.display);
+    if (!d.ok()) {
+      rows[i].error = d.error;
+      return;
+    }
+    work[i].info = read_source_info(t.path);
+    work[i].input = std::move(d.track);
+  });
+  std::vector<std::optional<TrackAnalysis>> before(work.size());
+  std::vector<const TrackAnalysis*> album_before;
+  for (std::size_t i = 0; i < work.size(); ++i) {
+    if (!work[i].input) continue;
+    before[i] = measure(run.meter, *work[i].input, rows[i].error);
+    if (before[i]) {
+      rows[i].before = levels_of(*before[i]);
+      album_before.push_back(&*before[i]);
+    } else {
+      work[i].input.reset();
+    }
+  }
+  out.album_lufs_before = pooled_lufs(album_before);
+
+  // Output names and formats; an output that would overwrite an input is refused.
+  std::error_code ec;
+  fs::create_directories(run.output_root / relative, ec);
+  for (std::size_t i = 0; i < work.size(); ++i) {
+    if (!work[i].input) continue;
+    rows[i].format = s.format.value_or(work[i].info.format);
+    rows[i].bits = output_bits(s, work[i]);
+    const fs::path name = fs::path(album.tracks[i].path.filename()).replace_extension(extension_for(rows[i].format));
+    work[i].destination = run.output_root / relative / name;
+    work[i].key = fnv1a((relative / name).generic_string());
+    const fs::path in = fs::weakly_canonical(album.tracks[i].path, ec), dest = fs::weakly_canonical(work[i].destination, ec);
+    if (in == dest) rows[i].error = fmt::format("{}: the output would overwrite this input; choose another -o folder", rows[i].input);
+    else if (std::string why = check_format(rows[i].format, rows[i].bits); !why.empty()) rows[i].error = rows[i].input + ": " + why;
+    if (!rows[i].ok()) work[i].input.reset();
+  }
+
+  // EQ, then the levels the gain plan works from.
+  equalize(work, rows, s.eq);
+  std::vector<TrackLevels> levels;
+  std::vector<std::size_t> planned;  // row of each plan entry
+  std::vector<const TrackAnalysis*> album_equalized;
+  for (std::size_t i = 0; i < work.size(); ++i) {
+    if (!rows[i].ok() || !work[i].equalized) continue;
+    work[i].input.reset();  // the EQ'd copy is all the chain needs now
+    work[i].equalized_analysis = measure(run.meter, *work[i].equalized, rows[i].error);
+    if (!work[i].equalized_analysis) continue;
+    levels.push_back({work[i].equalized_analysis->integrated_lufs, work[i].equalized_analysis->true_peak_dbtp});
+    planned.push_back(i);
+    album_equalized.push_back(&*work[i].equalized_analysis);
+  }
+  const GainPlan plan = plan_gains(s.gain, levels, pooled_lufs(album_equalized));
+  for (std::size_t k = 0; k < planned.size(); ++k) {
+    rows[planned[k]].plan = plan.tracks[k];
+    rows[planned[k]].applied_gain_db = plan.tracks[k].gain_db;
+  }
+
+  // Render, make up loudness the limiter took (bounded), write and verify.
+  render_all(work, rows, s, planned);
+  for (int pass = 1; pass <= s.max_loudness_passes; ++pass) {
+    const std::vector<std::size_t> again = loudness_makeup(work, rows, s, run.meter);
+    if (again.empty()) break;
+    for (std::size_t i : again) rows[i].loudness_passes = pass;
+    render_all(work, rows, s, again);
+  }
+  std::vector<const TrackAnalysis*> album_after;
+  std::vector<std::optional<TrackAnalysis>> after(work.size());
+  for (std::size_t i : planned) {
+    if (rows[i].ok()) after[i] = write_and_verify(work[i], rows[i], run.meter);
+    if (after[i]) album_after.push_back(&*after[i]);
+    rows[i].render.delivered = {};
+    rows[i].render.pcm = {};
+    work[i].equalized.reset();
+  }
+  out.album_lufs_after = pooled_lufs(album_after);
+  for (std::size_t i = 0; i < rows.size(); ++i) run.progress.step(rows[i].input);
+  return out;
+}
+
+}  // namespace gloss::cli

@@ -1,0 +1,82 @@
+// One album through the mastering chain (DESIGN.md "The chain"):
+//   decode -> analyze (input) -> EQ -> analyze (EQ'd) -> plan gains -> render -> write ->
+//   read back and verify -> analyze (output)
+// Tracks that fail (undecodable, a true peak that cannot be held, an unwritable output) are
+// reported with a message and the album goes on; no partial file is ever left.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog.hpp"
+#include "eq_design.hpp"
+#include "gain_plan.hpp"
+#include "gloss/analysis.hpp"
+#include "gloss/backend.hpp"
+#include "limiter.hpp"
+#include "render_chain.hpp"
+
+namespace gloss::cli {
+
+class Progress;
+
+// Everything the chain needs, resolved from the preset and the flags.
+struct MasterSettings {
+  std::string preset_name;       // as given
+  std::uint64_t preset_hash = 0;  // FNV-1a of the preset file's bytes (provenance)
+  EqSpec eq;
+  GainPlanSettings gain;
+  LimiterSettings limiter;
+  std::optional<std::string> format;  // unset: the input's
+  std::optional<int> bits;            // unset: the input's
+  std::optional<int> rate;            // unset: the input's
+  bool dither = true;
+  NoiseShaping noise_shaping = NoiseShaping::none;
+  int max_loudness_passes = 3;        // re-renders to make up loudness the limiter took
+};
+
+struct TrackLevelsReport {
+  double integrated_lufs = 0;
+  double loudness_range_lu = 0;
+  double true_peak_dbtp = 0;  // precise
+  double sample_peak_dbfs = 0;
+  std::optional<double> plr_db;
+  int sample_rate = 0;
+};
+
+struct MasteredTrack {
+  std::string input;       // as given
+  std::string output;      // the written file (empty on failure)
+  std::string error;       // empty on success
+  std::optional<TrackLevelsReport> before, after;
+  TrackGain plan;
+  double applied_gain_db = 0;  // after loudness make-up passes
+  int loudness_passes = 0;
+  RenderedTrack render;    // delivered samples dropped after writing
+  int bits = 0;
+  std::string format;
+  bool ok() const { return error.empty(); }
+};
+
+struct MasteredAlbum {
+  std::string path;
+  std::string output_folder;
+  double album_lufs_before = 0;  // pooled, input
+  double album_lufs_after = 0;   // pooled, output
+  std::vector<MasteredTrack> tracks;
+};
+
+struct MasterRun {
+  const MasterSettings& settings;
+  Backend& meter;
+  Progress& progress;
+  std::filesystem::path output_root;
+};
+
+// `relative` is where the album goes under the output root.
+MasteredAlbum master_album(const CatalogAlbum& album, const std::filesystem::path& relative, MasterRun& run);
+
+}  // namespace gloss::cli

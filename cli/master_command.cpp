@@ -1,0 +1,227 @@
+#include "master_command.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <fmt/format.h>
+#include <fstream>
+#include <sstream>
+
+#include "atomic_file.hpp"
+#include "catalog.hpp"
+#include "encode.hpp"
+#include "exit_codes.hpp"
+#include "gloss/fingerprint.hpp"
+#include "master_album.hpp"
+#include "master_report.hpp"
+#include "preset.hpp"
+#include "progress.hpp"
+
+namespace gloss::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The preset, then the flags on top of it. Returns a message when something is unusable.
+std::string resolve_settings(const MasterOptions& o, MasterSettings& s) {
+  Preset preset;
+  try {
+    const fs::path file = resolve_preset(o.preset);
+    preset = load_preset(file);
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    s.preset_hash = fnv1a(bytes.str());
+  } catch (const PresetError& e) {
+    return e.what();
+  }
+  s.preset_name = o.preset;
+  s.eq = preset.eq;
+  const MasterPreset& m = preset.master;
+  s.gain.target_lufs = o.target_lufs.value_or(m.target_lufs.value_or(-14.0));
+  s.gain.ceiling_dbtp = o.ceiling_dbtp.value_or(m.ceiling_dbtp.value_or(-1.0));
+  s.gain.mode = o.mode ? (*o.mode == "track" ? GainMode::track : GainMode::album) : m.mode.value_or(GainMode::album);
+  s.gain.max_track_correction_lu = s.gain.mode == GainMode::album ? m.max_track_correction_lu.value_or(0) : 0;
+  s.gain.max_limiting_db = m.max_limiting_db.value_or(4.0);
+  s.limiter.lookahead_ms = m.lookahead_ms.value_or(s.limiter.lookahead_ms);
+  s.limiter.release_ms = m.release_ms.value_or(s.limiter.release_ms);
+  s.limiter.ceiling_dbtp = s.gain.ceiling_dbtp;
+  s.format = o.format ? o.format : m.format;
+  s.bits = o.bits ? o.bits : m.bits;
+  s.rate = o.rate ? o.rate : m.rate;
+  s.dither = m.dither.value_or(true);
+  s.noise_shaping = m.noise_shaping.value_or(NoiseShaping::none);
+  if (std::string why = check_gain_plan(s.gain); !why.empty()) return why;
+  if (std::string why = check_limiter(s.limiter); !why.empty()) return why;
+  if (s.format && s.bits)
+    if (std::string why = check_format(*s.format, *s.bits); !why.empty()) return why;
+  if (s.noise_shaping != NoiseShaping::none && s.rate && !noise_shaping_supported(s.noise_shaping, *s.rate))
+    return fmt::format("noise shaping f-weighted is offered at 44.1 and 48 kHz only, not at {} Hz", *s.rate);
+  return {};
+}
+
+// Where an album goes under -o: its folder as reached from the argument it was found under,
+// with that argument's own folder name first (catalog/Artist/Album -> OUT/catalog/Artist/Album).
+fs::path relative_folder(const CatalogAlbum& album, const std::vector<std::string>& arguments) {
+  const fs::path folder = album.tracks.empty() ? fs::path(album.display) : album.tracks[0].path.parent_path();
+  std::error_code ec;
+  const fs::path canonical = fs::weakly_canonical(folder, ec);
+  for (const std::string& a : arguments) {
+    fs::path root = fs::weakly_canonical(fs::path(a), ec);
+    if (!fs::is_directory(root, ec)) root = root.parent_path();
+    const fs::path rel = canonical.lexically_relative(root);
+    if (!rel.empty() && *rel.begin() != "..") {
+      const fs::path base = root.filename().empty() ? fs::path("root") : root.filename();
+      return rel == "." ? base : base / rel;
+    }
+  }
+  return canonical.filename();
+}
+
+bool inside(const fs::path& path, const fs::path& folder) {
+  const fs::path rel = path.lexically_relative(folder);
+  return !rel.empty() && *rel.begin() != "..";
+}
+
+std::string check_output_root(const MasterOptions& o) {
+  std::error_code ec;
+  const fs::path root = fs::weakly_canonical(o.output_dir, ec);
+  for (const std::string& a : o.paths) {
+    const fs::path in = fs::weakly_canonical(a, ec);
+    if (fs::is_directory(in, ec) && (inside(root, in) || root == in))
+      return fmt::format("-o {}: is inside the input folder {}; masters would be mixed with (and scanned as) inputs. "
+                         "Choose an output folder outside the catalog",
+                         o.output_dir, a);
+  }
+  fs::create_directories(o.output_dir, ec);
+  if (!fs::is_directory(o.output_dir, ec))
+    return fmt::format("-o {}: cannot create the output folder{}", o.output_dir, ec ? ": " + ec.message() : "");
+  return {};
+}
+
+}  // namespace
+
+CLI::App* add_master_command(CLI::App& app, MasterOptions& o) {
+  CLI::App* cmd = app.add_subcommand(
+      "master",
+      "Render masters of every track under PATH... into OUTDIR that hit a delivery target:\n"
+      "linear-phase EQ -> gain -> true-peak limiter -> sample-rate conversion -> dither.\n"
+      "Album mode keeps the album's relative levels (one gain per album); track mode brings every\n"
+      "track to the target. Every written file is read back, measured again and checked: its\n"
+      "true peak never exceeds the ceiling as gloss (precise), libebur128 or FFmpeg would read it,\n"
+      "at the delivered rate after quantization. Inputs are never modified; each output appears\n"
+      "complete or not at all. The album folder structure and the files' text tags are kept.");
+  cmd->add_option("paths", o.paths, "Audio files or folders (scanned recursively)")->required();
+  cmd->add_option("-o,--output", o.output_dir, "Output folder (created if needed; must not be inside an input folder)")
+      ->required()
+      ->type_name("OUTDIR");
+  cmd->add_option("--preset", o.preset,
+                  "Preset name (streaming, apple, ebu-r128, atsc-a85, podcast, cd, or any shipped preset) or a "
+                  "FILE.toml of your own (presets/README.md)")
+      ->type_name("NAME|FILE.toml")
+      ->capture_default_str();
+  cmd->add_option("--target", o.target_lufs, "Integrated loudness target in LUFS (overrides the preset)")
+      ->check(CLI::Range(-70.0, 0.0))
+      ->type_name("LUFS");
+  cmd->add_option("--ceiling", o.ceiling_dbtp, "True-peak ceiling in dBTP (overrides the preset)")
+      ->check(CLI::Range(-20.0, 0.0))
+      ->type_name("dBTP");
+  cmd->add_option("--mode", o.mode, "album: one gain per album; track: every track to the target")
+      ->check(CLI::IsMember({"album", "track"}).description(""))
+      ->type_name("album|track");
+  cmd->add_option("--format", o.format, "Output container (default: the input's; lossy inputs give flac)")
+      ->check(CLI::IsMember({"wav", "flac", "aiff"}).description(""))
+      ->type_name("wav|flac|aiff");
+  cmd->add_option("--bits", o.bits, "Output bits: 16 or 24 (dithered) or 32 (float) (default: the input's)")
+      ->check(CLI::IsMember({16, 24, 32}).description(""))
+      ->type_name("16|24|32");
+  cmd->add_option("--rate", o.rate, "Output sample rate in Hz (default: the input's)")
+      ->check(CLI::Range(8000, 384000))
+      ->type_name("HZ");
+  cmd->add_option("--device", o.device, "Where the measurements run: auto, cpu, cuda, cuda:N, reference")
+      ->type_name("DEVICE")
+      ->capture_default_str();
+  cmd->add_option("--threads", o.threads, "CPU threads (0 = all)")->check(CLI::Range(0, 1024))->capture_default_str();
+  cmd->add_option("--json", o.json_path, "Write the JSON report (schema gloss.master v1) to FILE")->type_name("FILE");
+  cmd->add_flag("-q,--quiet", o.quiet, "No progress and no summary on stderr (failures are still listed)");
+  cmd->footer(
+      "Examples:\n"
+      "  gloss master ~/Music/Album -o masters/ --preset streaming\n"
+      "  gloss master catalog/ -o cd/ --preset cd            44.1 kHz / 16-bit, dithered, -0.3 dBTP\n"
+      "  gloss master a.wav b.wav -o out/ --mode track --target -16 --ceiling -1.5 --format flac\n"
+      "Exit status: 0 every track mastered; 1 some tracks failed (the rest were written and\n"
+      "reported); 2 usage error (bad flag, preset or output folder); 3 no audio files found or the\n"
+      "device is unavailable; 4 the report could not be written.");
+  return cmd;
+}
+
+int run_master(const MasterOptions& o) {
+  const auto start = std::chrono::steady_clock::now();
+  MasterSettings settings;
+  if (std::string why = resolve_settings(o, settings); !why.empty()) {
+    fmt::print(stderr, "gloss master: {}\n", why);
+    return kExitUsage;
+  }
+  if (std::string why = check_output_root(o); !why.empty()) {
+    fmt::print(stderr, "gloss master: {}\n", why);
+    return kExitUsage;
+  }
+  if (!o.json_path.empty())
+    if (std::string why = check_output_destination(o.json_path); !why.empty()) {
+      fmt::print(stderr, "gloss master: {}\n", why);
+      return kExitUsage;
+    }
+  std::unique_ptr<Backend> meter;
+  try {
+    meter = make_backend(o.device, o.threads);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "gloss master: device '{}' is unavailable: {}\n", o.device, e.what());
+    return kExitCannotStart;
+  }
+  const Catalog catalog = scan_catalog(o.paths);
+  for (const CatalogProblem& p : catalog.problems)
+    fmt::print(stderr, "gloss master: {} {}: {}\n", p.missed_input ? "error:" : "warning:", p.path, p.message);
+  if (catalog.track_count() == 0) {
+    fmt::print(stderr, "gloss master: nothing to do: no audio files found\n");
+    return kExitCannotStart;
+  }
+  if (!o.quiet)
+    fmt::print(stderr, "gloss master: {} track{} in {} album{}; preset {}: {:.1f} LUFS, {:.1f} dBTP, {} mode; render on cpu, "
+               "measurements on {}\n",
+               catalog.track_count(), catalog.track_count() == 1 ? "" : "s", catalog.albums.size(),
+               catalog.albums.size() == 1 ? "" : "s", settings.preset_name, settings.gain.target_lufs,
+               settings.gain.ceiling_dbtp, to_string(settings.gain.mode), meter->name());
+
+  Progress progress(catalog.track_count(), o.quiet);
+  MasterRun run{settings, *meter, progress, fs::path(o.output_dir)};
+  MasterReport report{settings, meter->name(), {}};
+  std::size_t failed = 0, written = 0;
+  for (const CatalogAlbum& album : catalog.albums) {
+    report.albums.push_back(master_album(album, relative_folder(album, o.paths), run));
+    progress.clear();
+    std::fputs(render_master_table(report.albums.back(), settings).c_str(), stdout);
+    std::fflush(stdout);
+    for (const MasteredTrack& t : report.albums.back().tracks) (t.ok() ? written : failed) += 1;
+  }
+  if (failed > 0) {
+    fmt::print(stderr, "failed:\n");
+    for (const MasteredAlbum& a : report.albums)
+      for (const MasteredTrack& t : a.tracks)
+        if (!t.ok()) fmt::print(stderr, "  {}\n", t.error);
+  }
+  bool report_ok = true;
+  if (!o.json_path.empty())
+    if (std::string why = write_file_atomically(o.json_path, render_master_json(report)); !why.empty()) {
+      fmt::print(stderr, "gloss master: {}\n", why);
+      report_ok = false;
+    }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!o.quiet)
+    fmt::print(stderr, "gloss master: {} written, {} failed, {:.1f} s\n", written, failed, seconds);
+  bool missed = failed > 0;
+  for (const CatalogProblem& p : catalog.problems) missed = missed || p.missed_input;
+  if (!report_ok) return kExitOutputFailed;
+  return missed ? kExitSomeFailed : kExitOk;
+}
+
+}  // namespace gloss::cli

@@ -1,0 +1,32 @@
+// `gloss master PATH... -o OUTDIR --preset NAME|FILE.toml`: render masters that hit a delivery
+// target, verify them, and report before/after (issue 4).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gloss::cli {
+
+struct MasterOptions {
+  std::vector<std::string> paths;
+  std::string output_dir;
+  std::string preset = "streaming";
+  // Flags override the preset's fields.
+  std::optional<double> target_lufs;
+  std::optional<double> ceiling_dbtp;
+  std::optional<std::string> mode;    // album | track
+  std::optional<std::string> format;  // wav | flac | aiff
+  std::optional<int> bits;            // 16 | 24 | 32
+  std::optional<int> rate;            // Hz
+  std::string device = "auto";        // where the meter runs
+  int threads = 0;
+  std::string json_path;
+  bool quiet = false;
+};
+
+CLI::App* add_master_command(CLI::App& app, MasterOptions& options);
+int run_master(const MasterOptions& options);
+
+}  // namespace gloss::cli

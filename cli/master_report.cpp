@@ -1,0 +1,133 @@
+#include "master_report.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "number_format.hpp"
+
+namespace gloss::cli {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json number(double v, int decimals = kLevelDecimals) {
+  if (std::isnan(v)) return nullptr;
+  if (std::isinf(v)) return v < 0 ? "-inf" : "inf";
+  return round_to(v, decimals);
+}
+
+Json levels(const std::optional<TrackLevelsReport>& l) {
+  if (!l) return nullptr;
+  Json j;
+  j["sample_rate"] = l->sample_rate;
+  j["integrated_lufs"] = number(l->integrated_lufs);
+  j["loudness_range_lu"] = number(l->loudness_range_lu);
+  j["true_peak_dbtp"] = number(l->true_peak_dbtp);
+  j["sample_peak_dbfs"] = number(l->sample_peak_dbfs);
+  j["plr_db"] = l->plr_db ? number(*l->plr_db) : Json(nullptr);
+  return j;
+}
+
+Json track_json(const MasteredTrack& t) {
+  Json j;
+  j["input"] = t.input;
+  j["output"] = t.output.empty() ? Json(nullptr) : Json(t.output);
+  j["error"] = t.error.empty() ? Json(nullptr) : Json(t.error);
+  j["before"] = levels(t.before);
+  if (t.before && (t.ok() || t.render.passes > 0)) {
+    Json g;
+    g["planned_gain_db"] = number(t.plan.gain_db);
+    g["applied_gain_db"] = number(t.applied_gain_db);
+    g["target_lowered"] = t.plan.target_lowered;
+    g["reason"] = t.plan.reason;
+    g["loudness_makeup_passes"] = t.loudness_passes;
+    j["gain"] = g;
+    Json l;
+    l["max_reduction_db"] = number(t.render.limiter.max_reduction_db);
+    l["average_reduction_db"] = number(t.render.limiter.average_reduction_db);
+    l["seconds_reducing"] = number(t.render.limiter.seconds_reducing);
+    l["seconds_above_1db"] = number(t.render.limiter.seconds_above_1db);
+    l["verify_passes"] = t.render.passes;
+    j["limiter"] = l;
+    Json r;
+    r["format"] = t.format;
+    r["bits"] = t.bits;
+    r["dithered"] = t.render.dithered;
+    r["resampler"] = t.render.resampler.empty() ? Json(nullptr) : Json(t.render.resampler);
+    r["highest_true_peak_reading_dbtp"] = number(t.render.highest_reading_dbtp);
+    j["render"] = r;
+  }
+  j["after"] = levels(t.after);
+  return j;
+}
+
+std::string level(const std::optional<TrackLevelsReport>& l, double TrackLevelsReport::*field) {
+  return l ? fixed((*l).*field, 1, "-") : "-";
+}
+
+}  // namespace
+
+std::string render_master_table(const MasteredAlbum& album, const MasterSettings& s) {
+  std::string out = fmt::format("{} -> {}\n", album.path, album.output_folder);
+  out += fmt::format("  {:<32} {:>8} {:>7} {:>7} {:>8} {:>7} {:>6} {:>6}\n", "track", "in LUFS", "in dBTP", "gain",
+                     "out LUFS", "out dBTP", "GR max", "passes");
+  for (const MasteredTrack& t : album.tracks) {
+    std::string name = t.input.size() > 32 ? "..." + t.input.substr(t.input.size() - 29) : t.input;
+    if (!t.ok()) {
+      out += fmt::format("  {:<32} failed: {}\n", name, t.error);
+      continue;
+    }
+    out += fmt::format("  {:<32} {:>8} {:>7} {:>+7.2f} {:>8} {:>7} {:>6.2f} {:>6}\n", name,
+                       level(t.before, &TrackLevelsReport::integrated_lufs),
+                       level(t.before, &TrackLevelsReport::true_peak_dbtp), t.applied_gain_db,
+                       level(t.after, &TrackLevelsReport::integrated_lufs),
+                       level(t.after, &TrackLevelsReport::true_peak_dbtp), t.render.limiter.max_reduction_db,
+                       t.render.passes);
+  }
+  out += fmt::format("  album: {} LUFS -> {} LUFS (target {:.1f} LUFS, ceiling {:.1f} dBTP, {} mode)\n",
+                     fixed(album.album_lufs_before, 2), fixed(album.album_lufs_after, 2), s.gain.target_lufs,
+                     s.gain.ceiling_dbtp, to_string(s.gain.mode));
+  return out;
+}
+
+std::string render_master_json(const MasterReport& report) {
+  const MasterSettings& s = report.settings;
+  Json root;
+  root["schema"] = "gloss.master";
+  root["schema_version"] = 1;
+  Json settings;
+  settings["preset"] = s.preset_name;
+  settings["preset_fnv1a"] = fmt::format("{:016x}", s.preset_hash);
+  settings["target_lufs"] = number(s.gain.target_lufs);
+  settings["ceiling_dbtp"] = number(s.gain.ceiling_dbtp);
+  settings["mode"] = to_string(s.gain.mode);
+  settings["max_track_correction_lu"] = number(s.gain.max_track_correction_lu);
+  settings["max_limiting_db"] = number(s.gain.max_limiting_db);
+  settings["lookahead_ms"] = number(s.limiter.lookahead_ms);
+  settings["release_ms"] = number(s.limiter.release_ms);
+  settings["eq_bands"] = s.eq.bands.size();
+  settings["rate"] = s.rate ? Json(*s.rate) : Json("input");
+  settings["bits"] = s.bits ? Json(*s.bits) : Json("input");
+  settings["format"] = s.format ? Json(*s.format) : Json("input");
+  settings["dither"] = s.dither;
+  settings["noise_shaping"] = std::string(noise_shaping_name(s.noise_shaping));
+  root["settings"] = settings;
+  Json albums = Json::array();
+  for (const MasteredAlbum& a : report.albums) {
+    Json j;
+    j["path"] = a.path;
+    j["output_folder"] = a.output_folder;
+    j["integrated_lufs_before"] = number(a.album_lufs_before);
+    j["integrated_lufs_after"] = number(a.album_lufs_after);
+    Json tracks = Json::array();
+    for (const MasteredTrack& t : a.tracks) tracks.push_back(track_json(t));
+    j["tracks"] = tracks;
+    albums.push_back(j);
+  }
+  root["albums"] = albums;
+  return root.dump(2) + "\n";
+}
+
+}  // namespace gloss::cli
