@@ -40,17 +40,22 @@ void set_rate(benchmark::State& state) {
 
 bool measured(const benchmark::State& state) { return state.range(1) != 0; }
 
-void BM_ExactCpu(benchmark::State& state) {
+void exact_cpu(benchmark::State& state, gloss::KernelIsa isa) {
   gloss::ExactConvolutionOptions options;
   options.fft_size = static_cast<int>(state.range(0));
   const auto fir = std::make_shared<const gloss::ExactFir>(gloss::test::eq_like_fir(kTaps), options);
   gloss::FftwEngine engine(measured(state) ? gloss::FftwPlanning::Measure : gloss::FftwPlanning::Estimate);
-  const gloss::ExactConvolver conv(fir, engine);
+  const gloss::ExactConvolver conv(fir, engine, isa);
   const gloss::AudioTrack* batch[] = {&track()};
   for (auto _ : state) benchmark::DoNotOptimize(gloss::convolve_exact_cpu(conv, batch, 1));
   set_rate(state);
-  state.SetLabel(fir->describe());
+  state.SetLabel(fir->describe() + ", " + gloss::to_string(isa) + " loops");
 }
+
+void BM_ExactCpu(benchmark::State& state) { exact_cpu(state, gloss::best_kernel_isa()); }
+// The baseline x86-64 (SSE2) copy of the loops, for processors without AVX2.
+void BM_ExactCpuBaseline(benchmark::State& state) { exact_cpu(state, gloss::KernelIsa::Baseline); }
+
 // Size 0: the size the plan chooses; 16384 for comparison (rejected sizes would throw).
 void exact_args(benchmark::internal::Benchmark* b, int planner) {
   b->Args({0, planner})->Args({16384, planner})->Unit(benchmark::kMillisecond)->UseRealTime();
@@ -131,6 +136,7 @@ BENCHMARK(BM_ExactCpu)->Apply([](benchmark::internal::Benchmark* b) { exact_args
 BENCHMARK(BM_PlainDouble)->Apply([](benchmark::internal::Benchmark* b) { plain_args(b, 0); });
 BENCHMARK(BM_PlainFloat)->Apply([](benchmark::internal::Benchmark* b) { plain_args(b, 0); });
 BENCHMARK(BM_ExactCpu)->Apply([](benchmark::internal::Benchmark* b) { exact_args(b, 1); });
+BENCHMARK(BM_ExactCpuBaseline)->Args({0, 1})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_PlainDouble)->Apply([](benchmark::internal::Benchmark* b) { plain_args(b, 1); });
 BENCHMARK(BM_PlainFloat)->Apply([](benchmark::internal::Benchmark* b) { plain_args(b, 1); });
 

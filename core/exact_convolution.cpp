@@ -10,6 +10,11 @@
 
 #include "gloss/error.hpp"
 
+// The AVX2 loops below use 4-double vectors with the shared kernels, always inlined (flatten).
+// GCC notes (-Wpsabi) that passing such vectors to code compiled without AVX changes the ABI;
+// no such call exists here, and the note comes at the end of the file, so it is off for all of it.
+#pragma GCC diagnostic ignored "-Wpsabi"
+
 namespace gloss {
 
 namespace {
@@ -247,8 +252,10 @@ AudioTrack empty_like(const AudioTrack& track) {
   return out;
 }
 
-ExactConvolver::ExactConvolver(std::shared_ptr<const ExactFir> fir, FftEngine& engine)
-    : fir_(std::move(fir)), engine_(engine), steps_(std::make_shared<const BlockSteps>(fir_->shape())) {
+ExactConvolver::ExactConvolver(std::shared_ptr<const ExactFir> fir, FftEngine& engine, KernelIsa isa)
+    : fir_(std::move(fir)), engine_(engine), steps_(std::make_shared<const BlockSteps>(fir_->shape(), isa)) {
+  if (!kernel_isa_available(isa))
+    throw Error("exact convolution: the " + to_string(isa) + " loops are not available on this processor or build");
   const k::ExactConvShape& s = fir_->shape();
   const std::size_t bins = static_cast<std::size_t>(s.fft_size / 2 + 1);
   spectra_.assign(2 * bins * static_cast<std::size_t>(s.tap_limbs), 0.0);
@@ -326,33 +333,40 @@ std::int32_t block_peak(const k::ExactConvShape& s, std::span<const std::int32_t
   return peak;
 }
 
-// Two outputs at a time, as one SSE2 register of doubles (GCC vector extension): the kernels'
-// lane-generic functions then compile to straight-line vector code.
-typedef double DoubleLanes __attribute__((vector_size(2 * sizeof(double))));
-typedef float FloatLanes __attribute__((vector_size(2 * sizeof(float))));
-constexpr std::int32_t kLanes = 2;
+// Outputs a vector at a time (GCC vector extension: 2 doubles in an SSE2 register, 4 in an AVX2
+// one): the kernels' lane-generic functions then compile to straight-line vector code. The
+// 4-double form only ever runs inlined into the AVX2 loops below (see the top of the file).
+typedef double DoubleLanes2 __attribute__((vector_size(2 * sizeof(double))));
+typedef float FloatLanes2 __attribute__((vector_size(2 * sizeof(float))));
 
-// kernels::finish_narrow_lanes over `count` outputs, kLanes at a time (limbs of >= 10 bits).
-// Returns the largest distance to an integer.
-template <int W>
+// kernels::finish_narrow_lanes over `count` outputs, a vector at a time (limbs of >= 10 bits),
+// the rest one by one. Returns the largest distance to an integer.
+template <int W, typename Lanes, typename FloatLanes>
 double finish_block_lanes(const k::ExactConvShape& s, const double* r, float* o, std::int32_t count) {
+  constexpr auto kLanes = static_cast<std::int32_t>(sizeof(Lanes) / sizeof(double));
   const std::int64_t stride = s.fft_size;
-  DoubleLanes worst = {0, 0};
+  Lanes worst = {};
   const std::int32_t whole = count - count % kLanes;
   for (std::int32_t i = 0; i < whole; i += kLanes) {
-    DoubleLanes v[W];
+    Lanes v[W];
     for (int w = 0; w < W; ++w) std::memcpy(&v[w], r + w * stride + i, sizeof v[w]);
-    const DoubleLanes y = k::finish_narrow_lanes<W>(v, s.limb_bits, s.tap_fraction_bits, worst);
+    const Lanes y = k::finish_narrow_lanes<W>(v, s.limb_bits, s.tap_fraction_bits, worst);
     const FloatLanes y32 = __builtin_convertvector(y, FloatLanes);
     std::memcpy(o + i, &y32, sizeof y32);
   }
-  double result = worst[0] > worst[1] ? worst[0] : worst[1];
+  double result = 0;
+  for (std::int32_t lane = 0; lane < kLanes; ++lane) result = worst[lane] > result ? worst[lane] : result;
   for (std::int32_t i = whole; i < count; ++i) {
     double d = 0;
     o[i] = k::finish_narrow(s, r, stride, i, d);
     result = d > result ? d : result;
   }
   return result;
+}
+
+template <int W>
+double finish_block_sse2(const k::ExactConvShape& s, const double* r, float* o, std::int32_t count) {
+  return finish_block_lanes<W, DoubleLanes2, FloatLanes2>(s, r, o, count);
 }
 
 // kernels::finish_narrow one output at a time: any limb width.
@@ -366,30 +380,83 @@ double finish_block_scalar(const k::ExactConvShape& s, const double* r, float* o
   return result;
 }
 
+#if GLOSS_HAVE_AVX2_KERNELS
+// The same loops compiled for AVX2 (4 doubles per vector), chosen at run time where the
+// processor has it. `flatten` inlines every kernel call, so no kernel function is compiled for
+// AVX2 on its own; no FMA is enabled (target avx2 does not imply it) and contraction is off,
+// so the arithmetic and its bits are those of the baseline loops.
+typedef double DoubleLanes4 __attribute__((vector_size(4 * sizeof(double))));
+typedef float FloatLanes4 __attribute__((vector_size(4 * sizeof(float))));
+
+template <int L>
+__attribute__((target("avx2"), flatten)) void split_block_avx2(const k::ExactConvShape& s,
+                                                                std::span<const std::int32_t> x, std::int64_t block,
+                                                                double* limbs) {
+  split_block<L>(s, x, block, limbs);
+}
+
+template <int Lx, int Lh>
+__attribute__((target("avx2"), flatten)) void multiply_block_avx2(const double* x, const double* h, double* p,
+                                                                   std::int64_t bins) {
+  multiply_block<Lx, Lh>(x, h, p, bins);
+}
+
+template <int W>
+__attribute__((target("avx2"), flatten)) double finish_block_avx2(const k::ExactConvShape& s, const double* r,
+                                                                   float* o, std::int32_t count) {
+  return finish_block_lanes<W, DoubleLanes4, FloatLanes4>(s, r, o, count);
+}
+#endif
+
+// Function tables over the compile-time limb counts: Lx = ceil(32 / b) is 2..4 for b in 8..26
+// (ExactFir's range), Lh 1..4, W = Lx + Lh - 1 in 2..7.
+using SplitFn = void (*)(const k::ExactConvShape&, std::span<const std::int32_t>, std::int64_t, double*);
+using MultiplyFn = void (*)(const double*, const double*, double*, std::int64_t);
+using FinishFn = double (*)(const k::ExactConvShape&, const double*, float*, std::int32_t);
+
+struct StepTables {
+  SplitFn split[3];
+  MultiplyFn multiply[3][4];
+  FinishFn finish[6];
+};
+
+#define GLOSS_MULTIPLY_ROW(fn, lx) {&fn<lx, 1>, &fn<lx, 2>, &fn<lx, 3>, &fn<lx, 4>}
+constexpr StepTables kBaselineSteps = {
+    {&split_block<2>, &split_block<3>, &split_block<4>},
+    {GLOSS_MULTIPLY_ROW(multiply_block, 2), GLOSS_MULTIPLY_ROW(multiply_block, 3),
+     GLOSS_MULTIPLY_ROW(multiply_block, 4)},
+    {&finish_block_sse2<2>, &finish_block_sse2<3>, &finish_block_sse2<4>, &finish_block_sse2<5>,
+     &finish_block_sse2<6>, &finish_block_sse2<7>}};
+#if GLOSS_HAVE_AVX2_KERNELS
+constexpr StepTables kAvx2Steps = {
+    {&split_block_avx2<2>, &split_block_avx2<3>, &split_block_avx2<4>},
+    {GLOSS_MULTIPLY_ROW(multiply_block_avx2, 2), GLOSS_MULTIPLY_ROW(multiply_block_avx2, 3),
+     GLOSS_MULTIPLY_ROW(multiply_block_avx2, 4)},
+    {&finish_block_avx2<2>, &finish_block_avx2<3>, &finish_block_avx2<4>, &finish_block_avx2<5>,
+     &finish_block_avx2<6>, &finish_block_avx2<7>}};
+#endif
+#undef GLOSS_MULTIPLY_ROW
+
+const StepTables& step_tables(KernelIsa isa) {
+#if GLOSS_HAVE_AVX2_KERNELS
+  if (isa == KernelIsa::Avx2) return kAvx2Steps;
+#endif
+  return kBaselineSteps;
+}
+
 }  // namespace
 
-// The per-block steps for one plan shape, chosen once: compile-time limb counts where the shape
-// has an instantiation, the generic loops otherwise. Same arithmetic either way.
+// The per-block steps for one plan shape and instruction set, chosen once per convolver.
 struct ExactConvolver::BlockSteps {
-  using Split = void (*)(const k::ExactConvShape&, std::span<const std::int32_t>, std::int64_t, double*);
-  using Multiply = void (*)(const double*, const double*, double*, std::int64_t);
-  using Finish = double (*)(const k::ExactConvShape&, const double*, float*, std::int32_t);
-  Split split = nullptr;
-  Multiply multiply = nullptr;
-  Finish finish = nullptr;
+  SplitFn split = nullptr;
+  MultiplyFn multiply = nullptr;
+  FinishFn finish = nullptr;
 
-  explicit BlockSteps(const k::ExactConvShape& s) {
-    static constexpr Split kSplits[] = {&split_block<2>, &split_block<3>, &split_block<4>};
-    static constexpr Multiply kMultiplies[3][4] = {
-        {&multiply_block<2, 1>, &multiply_block<2, 2>, &multiply_block<2, 3>, &multiply_block<2, 4>},
-        {&multiply_block<3, 1>, &multiply_block<3, 2>, &multiply_block<3, 3>, &multiply_block<3, 4>},
-        {&multiply_block<4, 1>, &multiply_block<4, 2>, &multiply_block<4, 3>, &multiply_block<4, 4>}};
-    static constexpr Finish kFinishes[] = {&finish_block_lanes<2>, &finish_block_lanes<3>, &finish_block_lanes<4>,
-                                           &finish_block_lanes<5>, &finish_block_lanes<6>, &finish_block_lanes<7>};
-    // Lx = ceil(32 / b) is 2..4 for b in 8..26 (ExactFir's range), Lh 1..4, W = Lx + Lh - 1.
-    split = kSplits[s.signal_limbs - 2];
-    multiply = kMultiplies[s.signal_limbs - 2][s.tap_limbs - 1];
-    finish = s.limb_bits >= 10 ? kFinishes[s.weights - 2] : &finish_block_scalar;
+  BlockSteps(const k::ExactConvShape& s, KernelIsa isa) {
+    const StepTables& t = step_tables(isa);
+    split = t.split[s.signal_limbs - 2];
+    multiply = t.multiply[s.signal_limbs - 2][s.tap_limbs - 1];
+    finish = s.limb_bits >= 10 ? t.finish[s.weights - 2] : &finish_block_scalar;
   }
 };
 

@@ -57,6 +57,7 @@
 #include <vector>
 
 #include "gloss/audio.hpp"
+#include "kernel_isa.hpp"
 #include "kernels/exact_conv.hpp"
 
 namespace gloss {
@@ -126,11 +127,11 @@ void check_exactness(const ExactFir& fir, const AudioTrack& track, double max_di
 std::string track_label(const AudioTrack& track);
 
 // Host driver over an FftEngine working on host memory: the filter's spectra, computed once,
-// and the per-block steps. One ExactConvolver may serve many threads; each thread brings its
-// own Scratch.
+// and the per-block steps (their loops compiled for `isa`: the same bits on every copy). One
+// ExactConvolver may serve many threads; each thread brings its own Scratch.
 class ExactConvolver {
  public:
-  ExactConvolver(std::shared_ptr<const ExactFir> fir, FftEngine& engine);
+  ExactConvolver(std::shared_ptr<const ExactFir> fir, FftEngine& engine, KernelIsa isa = best_kernel_isa());
 
   struct Scratch {
     std::vector<double> signal;    // Lx x N
