@@ -128,6 +128,25 @@ TEST(ExactConvolution, SameBitsForAnyFftSizeAndPlan) {
             << (std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0 ? "identical" : "differ") << "\n";
 }
 
+// Every compiled copy of the block loops (baseline SSE2, AVX2 where the processor has it) gives
+// the same bits, for every limb layout and finish path: 16/13/11-bit limbs (vector finish) and
+// 9/8-bit limbs (the scalar finish), loud float input (the 128-bit finish for wide blocks).
+TEST(ExactConvolution, SameBitsOnEveryLoopCopy) {
+  FftwEngine engine;
+  const std::vector<double> h = test::random_fir(255, 31);
+  AudioTrack x = test::random_track(2, 9000, 32, 3.0f);
+  for (std::size_t i = 0; i < 300; ++i) x.samples[i * 7] = (i % 2 ? -1 : 1) * std::nextafter(128.0f, 0.0f);
+  for (int bits : {16, 13, 11, 9, 8}) {
+    const auto fir = plan(h, {.fft_size = 1024, .limb_bits = bits});
+    const AudioTrack reference = ExactConvolver(fir, engine, KernelIsa::Baseline).convolve(x);
+    expect_direct(*fir, x, reference, "baseline loops, " + fir->describe());
+    if (!kernel_isa_available(KernelIsa::Avx2)) continue;
+    expect_bits(reference.samples, ExactConvolver(fir, engine, KernelIsa::Avx2).convolve(x).samples,
+                "avx2 loops, " + fir->describe());
+  }
+  if (!kernel_isa_available(KernelIsa::Avx2)) std::cout << "no AVX2 here: only the baseline loops were run\n";
+}
+
 // (3) The guard fires when the limbs are too wide for the FFT's precision.
 TEST(ExactConvolution, GuardFiresOnTooWideLimbs) {
   const std::vector<double> h = test::random_fir(255, 99);
