@@ -220,15 +220,34 @@ std::string ExactFir::describe() const {
 
 std::string track_label(const AudioTrack& track) { return track.name.empty() ? "track" : track.name; }
 
+namespace {
+
+[[noreturn]] void throw_bad_sample(const AudioTrack& track, int c, std::size_t i) {
+  throw Error(fmt::format("{}: channel {} sample {} is {}; exact convolution takes finite samples with |x| < 128 "
+                          "(+42.1 dBFS)",
+                          track_label(track), c, i, track.channel(c)[i]));
+}
+
+}  // namespace
+
 std::vector<std::int32_t> quantize_channel(const AudioTrack& track, int c) {
   const std::span<const float> x = track.channel(c);
   std::vector<std::int32_t> q(x.size());
   for (std::size_t i = 0; i < x.size(); ++i)
-    if (!k::quantize_sample(x[i], &q[i]))
-      throw Error(fmt::format("{}: channel {} sample {} is {}; exact convolution takes finite samples with "
-                              "|x| < 128 (+42.1 dBFS)",
-                              track_label(track), c, i, x[i]));
+    if (!k::quantize_sample(x[i], &q[i])) throw_bad_sample(track, c, i);
   return q;
+}
+
+void check_channel(const AudioTrack& track, int c) {
+  const std::span<const float> x = track.channel(c);
+  const float* v = x.data();
+  const std::size_t count = x.size();
+  bool all_in_range = true;
+  _Pragma("omp simd reduction(&& : all_in_range)")
+  for (std::size_t i = 0; i < count; ++i) all_in_range = all_in_range && k::sample_in_range(v[i]);
+  if (all_in_range) return;
+  for (std::size_t i = 0; i < count; ++i)
+    if (!k::sample_in_range(v[i])) throw_bad_sample(track, c, i);
 }
 
 std::int64_t exact_blocks(const k::ExactConvShape& s, std::int64_t frames) { return (frames + s.hop - 1) / s.hop; }
@@ -291,7 +310,7 @@ std::int64_t block_start(const k::ExactConvShape& s, std::int64_t block) {
 // positions inside the track from x_q, the rest zero. The in-track run is found once so that
 // the loop over it has no bounds checks.
 template <int L>
-void split_block(const k::ExactConvShape& s, std::span<const std::int32_t> x, std::int64_t block, double* limbs) {
+void split_block(const k::ExactConvShape& s, std::span<const float> x, std::int64_t block, double* limbs) {
   const std::int64_t n = s.fft_size;
   const std::int64_t start = block_start(s, block);
   const std::int64_t frames = static_cast<std::int64_t>(x.size());
@@ -302,12 +321,12 @@ void split_block(const k::ExactConvShape& s, std::span<const std::int32_t> x, st
     std::fill(limb, limb + first, 0.0);
     std::fill(limb + last, limb + n, 0.0);
   }
-  const std::int32_t* in = x.data() + (start + first);
+  const float* in = x.data() + (start + first);
   double* out = limbs + first;
   const std::int64_t count = last - first;
   const int bits = s.limb_bits;
   GLOSS_SIMD
-  for (std::int64_t p = 0; p < count; ++p) k::split_sample(in[p], bits, L, out + p, n);
+  for (std::int64_t p = 0; p < count; ++p) k::split_sample(k::quantized_value(in[p]), bits, L, out + p, n);
 }
 
 // Every bin's products, limb counts fixed at compile time so that the loop vectorises.
@@ -317,20 +336,21 @@ void multiply_block(const double* x, const double* h, double* p, std::int64_t bi
   for (std::int64_t i = 0; i < bins; ++i) k::multiply_bin_limbs(Lx, Lh, x, h, p, bins, i);
 }
 
-// Largest |x_q| over the samples that block `block` reads.
-std::int32_t block_peak(const k::ExactConvShape& s, std::span<const std::int32_t> x, std::int64_t block) {
+// Largest |x_q| over the samples that block `block` reads (x_q = round(x 2^24) is monotone in
+// |x|, so it is the quantised largest |x|).
+double block_peak(const k::ExactConvShape& s, std::span<const float> x, std::int64_t block) {
   const std::int64_t frames = static_cast<std::int64_t>(x.size());
   const std::int64_t start = block_start(s, block);
   const std::int64_t lo = std::max<std::int64_t>(0, start);
   const std::int64_t hi = std::min<std::int64_t>(frames, start + s.fft_size);
-  const std::int32_t* v = x.data();
-  std::int32_t peak = 0;
+  const float* v = x.data();
+  float peak = 0;
   _Pragma("omp simd reduction(max : peak)")
   for (std::int64_t j = lo; j < hi; ++j) {
-    const std::int32_t a = v[j] < 0 ? -v[j] : v[j];
+    const float a = v[j] < 0 ? -v[j] : v[j];
     peak = a > peak ? a : peak;
   }
-  return peak;
+  return k::quantized_value(peak);
 }
 
 // Outputs a vector at a time (GCC vector extension: 2 doubles in an SSE2 register, 4 in an AVX2
@@ -389,9 +409,8 @@ typedef double DoubleLanes4 __attribute__((vector_size(4 * sizeof(double))));
 typedef float FloatLanes4 __attribute__((vector_size(4 * sizeof(float))));
 
 template <int L>
-__attribute__((target("avx2"), flatten)) void split_block_avx2(const k::ExactConvShape& s,
-                                                                std::span<const std::int32_t> x, std::int64_t block,
-                                                                double* limbs) {
+__attribute__((target("avx2"), flatten)) void split_block_avx2(const k::ExactConvShape& s, std::span<const float> x,
+                                                                std::int64_t block, double* limbs) {
   split_block<L>(s, x, block, limbs);
 }
 
@@ -410,7 +429,7 @@ __attribute__((target("avx2"), flatten)) double finish_block_avx2(const k::Exact
 
 // Function tables over the compile-time limb counts: Lx = ceil(32 / b) is 2..4 for b in 8..26
 // (ExactFir's range), Lh 1..4, W = Lx + Lh - 1 in 2..7.
-using SplitFn = void (*)(const k::ExactConvShape&, std::span<const std::int32_t>, std::int64_t, double*);
+using SplitFn = void (*)(const k::ExactConvShape&, std::span<const float>, std::int64_t, double*);
 using MultiplyFn = void (*)(const double*, const double*, double*, std::int64_t);
 using FinishFn = double (*)(const k::ExactConvShape&, const double*, float*, std::int32_t);
 
@@ -460,7 +479,7 @@ struct ExactConvolver::BlockSteps {
   }
 };
 
-double ExactConvolver::run_blocks(std::span<const std::int32_t> x, std::span<float> out, std::int64_t first,
+double ExactConvolver::run_blocks(std::span<const float> x, std::span<float> out, std::int64_t first,
                                   std::int64_t last, Scratch& scratch) const {
   const k::ExactConvShape& s = fir_->shape();
   const std::int64_t frames = static_cast<std::int64_t>(x.size());
@@ -474,7 +493,8 @@ double ExactConvolver::run_blocks(std::span<const std::int32_t> x, std::span<flo
     engine_.inverse(s.fft_size, s.weights, scratch.products.data(), scratch.result.data());
     // The block's peak |x_q| bounds every output: |y| <= peak * sum |h_q|. Below 2^61 the
     // double-only finish applies (the same bits as the 128-bit one, only faster).
-    const bool narrow = static_cast<k::ExactInt>(block_peak(s, x, b)) * abs_sum < k::kNarrowOutputLimit;
+    const auto peak = static_cast<std::int64_t>(block_peak(s, x, b));
+    const bool narrow = static_cast<k::ExactInt>(peak) * abs_sum < k::kNarrowOutputLimit;
     double block_worst = 0;
     if (narrow) {
       const std::int64_t start = b * s.hop;
@@ -496,8 +516,9 @@ AudioTrack ExactConvolver::convolve(const AudioTrack& track) const {
   Scratch scratch = make_scratch();
   double worst = 0;
   for (int c = 0; c < track.channels; ++c) {
-    const std::vector<std::int32_t> q = quantize_channel(track, c);
-    worst = std::max(worst, run_blocks(q, out.channel(c), 0, exact_blocks(fir_->shape(), track.frames), scratch));
+    check_channel(track, c);
+    worst = std::max(worst, run_blocks(track.channel(c), out.channel(c), 0, exact_blocks(fir_->shape(), track.frames),
+                                       scratch));
   }
   check_exactness(*fir_, track, worst);
   return out;

@@ -121,6 +121,8 @@ struct ExactConvolutionResult {
 
 // Quantises channel `c` of a track into x_q; throws gloss::Error naming the first bad sample.
 std::vector<std::int32_t> quantize_channel(const AudioTrack& track, int c);
+// The same check without the copy (the CPU quantises inside its block loops).
+void check_channel(const AudioTrack& track, int c);
 std::int64_t exact_blocks(const kernels::ExactConvShape& s, std::int64_t frames);
 // The guard, shared by both backends: throws when the measured distance exceeds kGuardLimit.
 void check_exactness(const ExactFir& fir, const AudioTrack& track, double max_distance);
@@ -142,8 +144,9 @@ class ExactConvolver {
   Scratch make_scratch() const;
 
   const ExactFir& fir() const { return *fir_; }
-  // Blocks [first, last) of one channel; returns the largest distance seen.
-  double run_blocks(std::span<const std::int32_t> x, std::span<float> out, std::int64_t first, std::int64_t last,
+  // Blocks [first, last) of one channel whose samples passed check_channel; returns the
+  // largest distance seen.
+  double run_blocks(std::span<const float> x, std::span<float> out, std::int64_t first, std::int64_t last,
                     Scratch& scratch) const;
   // A whole track on the calling thread; throws gloss::Error on failure.
   AudioTrack convolve(const AudioTrack& track) const;

@@ -160,15 +160,13 @@ std::vector<ExactConvolutionResult> convolve_exact_cpu(const ExactConvolver& con
   const int workers = threads > 0 ? threads : static_cast<int>(tbb::info::default_concurrency());
   tbb::task_arena arena(workers);
   std::vector<ExactConvolutionResult> results(tracks.size());
-  std::vector<std::vector<std::vector<std::int32_t>>> quantized(tracks.size());
   std::vector<WorkItem> items;
   for (std::size_t t = 0; t < tracks.size(); ++t) {
     const AudioTrack& track = *tracks[t];
     try {
-      for (int c = 0; c < track.channels; ++c) quantized[t].push_back(quantize_channel(track, c));
+      for (int c = 0; c < track.channels; ++c) check_channel(track, c);
     } catch (const Error& e) {
       results[t].error = e.what();
-      quantized[t].clear();
       continue;
     }
     results[t].output = empty_like(track);
@@ -182,8 +180,8 @@ std::vector<ExactConvolutionResult> convolve_exact_cpu(const ExactConvolver& con
   arena.execute([&] {
     tbb::parallel_for(std::size_t{0}, items.size(), [&](std::size_t i) {
       const WorkItem& w = items[i];
-      distance[i] = convolver.run_blocks(quantized[w.track][static_cast<std::size_t>(w.channel)],
-                                         results[w.track].output.channel(w.channel), w.first, w.last, scratch.local());
+      distance[i] = convolver.run_blocks(tracks[w.track]->channel(w.channel), results[w.track].output.channel(w.channel),
+                                         w.first, w.last, scratch.local());
     });
   });
   std::vector<double> worst(tracks.size(), 0.0);

@@ -44,6 +44,17 @@ struct ExactConvShape {
   std::int32_t tap_fraction_bits;  // taps are h * 2^f rounded
 };
 
+// Unrolls a short loop over limbs or weights (at most 7 trips): with constant counts the CPU's
+// loop over bins then vectorises. (nvcc's host pass knows neither spelling; the CPU never runs
+// its copy.)
+#if defined(__CUDA_ARCH__)
+#define GLOSS_EXACT_UNROLL _Pragma("unroll")
+#elif defined(__CUDACC__)
+#define GLOSS_EXACT_UNROLL
+#else
+#define GLOSS_EXACT_UNROLL _Pragma("GCC unroll 8")
+#endif
+
 inline namespace GLOSS_KERNEL_ISA {
 
 // Nearest integer, ties to even, for |v| < 2^51: adding 1.5 * 2^52 leaves no fraction bits,
@@ -61,11 +72,20 @@ GLOSS_HD double power_of_two(int e) {
   return d;
 }
 
+// True when x * 2^24 is representable: finite and |x| < 128.
+GLOSS_HD bool sample_in_range(float x) {
+  const double v = static_cast<double>(x) * kSampleScale;  // exact
+  return v > -kSampleLimitScaled && v < kSampleLimitScaled;
+}
+
+// x * 2^24 rounded to the nearest integer (ties to even), as an exact double, for an x that is
+// sample_in_range.
+GLOSS_HD double quantized_value(float x) { return round_half_even(static_cast<double>(x) * kSampleScale); }
+
 // x * 2^24 to the nearest integer (ties to even). False for NaN, Inf and |x| >= 128.
 GLOSS_HD bool quantize_sample(float x, std::int32_t* q) {
-  const double v = static_cast<double>(x) * kSampleScale;  // exact
-  if (!(v > -kSampleLimitScaled && v < kSampleLimitScaled)) return false;
-  *q = static_cast<std::int32_t>(round_half_even(v));
+  if (!sample_in_range(x)) return false;
+  *q = static_cast<std::int32_t>(quantized_value(x));
   return true;
 }
 
@@ -105,15 +125,16 @@ GLOSS_HD void balanced_limbs(std::int64_t v, int bits, int count, double* limbs,
   limbs[(count - 1) * stride] = static_cast<double>(v);
 }
 
-// Limbs of one sample in double arithmetic (vectorises on any x86-64): high = v / 2^bits
-// rounded to nearest (ties to even), low = v - high * 2^bits, both exact. So |low| <= 2^(bits-1)
-// and the top limb is at most 2^(31 - bits (count - 1)) + 1 in magnitude: the limb sizes the
-// error bound assumes. (The tie choice differs from balanced_limbs; only raw FFT doubles see
-// that, never the rounded integers.)
-GLOSS_HD void split_sample(std::int32_t v, int bits, int count, double* limbs, std::int64_t stride) {
+// Limbs of one sample x_q (an integer |v| < 2^31, held exactly in a double) in double
+// arithmetic (vectorises on any x86-64): high = v / 2^bits rounded to nearest (ties to even),
+// low = v - high * 2^bits, both exact. So |low| <= 2^(bits-1) and the top limb is at most
+// 2^(31 - bits (count - 1)) + 1 in magnitude: the limb sizes the error bound assumes. (The tie
+// choice differs from balanced_limbs; only raw FFT doubles see that, never the rounded
+// integers.)
+GLOSS_HD void split_sample(double v, int bits, int count, double* limbs, std::int64_t stride) {
   const double down = power_of_two(-bits);
   const double up = power_of_two(bits);
-  double rest = static_cast<double>(v);
+  double rest = v;
   for (int i = 0; i < count - 1; ++i) {
     const double high = round_half_even(rest * down);
     limbs[i * stride] = rest - high * up;
@@ -128,7 +149,7 @@ GLOSS_HD void split_signal_position(const ExactConvShape& s, const std::int32_t*
                                     std::int64_t block, std::int32_t p, double* limbs) {
   const std::int64_t j = block * s.hop + s.delay - (s.taps - 1) + p;
   const std::int32_t v = (j >= 0 && j < frames) ? x[j] : 0;
-  split_sample(v, s.limb_bits, s.signal_limbs, limbs + p, s.fft_size);
+  split_sample(static_cast<double>(v), s.limb_bits, s.signal_limbs, limbs + p, s.fft_size);
 }
 
 // Spectrum bin k of every weight's product: P_w = sum over i + j = w of X_i * H_j, i ascending.
@@ -136,9 +157,11 @@ GLOSS_HD void split_signal_position(const ExactConvShape& s, const std::int32_t*
 // (The limb counts are arguments so that a caller can make them compile-time constants.)
 GLOSS_HD void multiply_bin_limbs(int signal_limbs, int tap_limbs, const double* x, const double* h, double* p,
                                  std::int64_t bins, std::int64_t k) {
+  GLOSS_EXACT_UNROLL
   for (int w = 0; w < signal_limbs + tap_limbs - 1; ++w) {
     double re = 0;
     double im = 0;
+    GLOSS_EXACT_UNROLL
     for (int i = 0; i < signal_limbs; ++i) {
       const int j = w - i;
       if (j < 0 || j >= tap_limbs) continue;
