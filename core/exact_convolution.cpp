@@ -10,11 +10,6 @@
 
 #include "gloss/error.hpp"
 
-// The AVX2 loops below use 4-double vectors with the shared kernels, always inlined (flatten).
-// GCC notes (-Wpsabi) that passing such vectors to code compiled without AVX changes the ABI;
-// no such call exists here, and the note comes at the end of the file, so it is off for all of it.
-#pragma GCC diagnostic ignored "-Wpsabi"
-
 namespace gloss {
 
 namespace {
@@ -353,9 +348,10 @@ double block_peak(const k::ExactConvShape& s, std::span<const float> x, std::int
   return k::quantized_value(peak);
 }
 
-// Outputs a vector at a time (GCC vector extension: 2 doubles in an SSE2 register, 4 in an AVX2
-// one): the kernels' lane-generic functions then compile to straight-line vector code. The
-// 4-double form only ever runs inlined into the AVX2 loops below (see the top of the file).
+// Outputs a vector at a time (GCC vector extension: 2 doubles in an SSE2 register): the
+// kernels' lane-generic functions then compile to straight-line vector code. (A 4-double AVX2
+// form measured twice as slow: GCC lowers the generic vectors inside the kernel templates,
+// which are compiled for the baseline, before it inlines them into an AVX2 function.)
 typedef double DoubleLanes2 __attribute__((vector_size(2 * sizeof(double))));
 typedef float FloatLanes2 __attribute__((vector_size(2 * sizeof(float))));
 
@@ -401,12 +397,11 @@ double finish_block_scalar(const k::ExactConvShape& s, const double* r, float* o
 }
 
 #if GLOSS_HAVE_AVX2_KERNELS
-// The same loops compiled for AVX2 (4 doubles per vector), chosen at run time where the
-// processor has it. `flatten` inlines every kernel call, so no kernel function is compiled for
-// AVX2 on its own; no FMA is enabled (target avx2 does not imply it) and contraction is off,
-// so the arithmetic and its bits are those of the baseline loops.
-typedef double DoubleLanes4 __attribute__((vector_size(4 * sizeof(double))));
-typedef float FloatLanes4 __attribute__((vector_size(4 * sizeof(float))));
+// The split and multiply loops compiled for AVX2 (the loop vectoriser then uses 4 doubles per
+// vector), chosen at run time where the processor has it. `flatten` inlines every kernel call,
+// so no kernel function is compiled for AVX2 on its own; no FMA is enabled (target avx2 does
+// not imply it) and contraction is off, so the arithmetic and its bits are those of the
+// baseline loops. The finish keeps its SSE2 vectors (see finish_block_lanes).
 
 template <int L>
 __attribute__((target("avx2"), flatten)) void split_block_avx2(const k::ExactConvShape& s, std::span<const float> x,
@@ -420,11 +415,6 @@ __attribute__((target("avx2"), flatten)) void multiply_block_avx2(const double* 
   multiply_block<Lx, Lh>(x, h, p, bins);
 }
 
-template <int W>
-__attribute__((target("avx2"), flatten)) double finish_block_avx2(const k::ExactConvShape& s, const double* r,
-                                                                   float* o, std::int32_t count) {
-  return finish_block_lanes<W, DoubleLanes4, FloatLanes4>(s, r, o, count);
-}
 #endif
 
 // Function tables over the compile-time limb counts: Lx = ceil(32 / b) is 2..4 for b in 8..26
@@ -451,8 +441,8 @@ constexpr StepTables kAvx2Steps = {
     {&split_block_avx2<2>, &split_block_avx2<3>, &split_block_avx2<4>},
     {GLOSS_MULTIPLY_ROW(multiply_block_avx2, 2), GLOSS_MULTIPLY_ROW(multiply_block_avx2, 3),
      GLOSS_MULTIPLY_ROW(multiply_block_avx2, 4)},
-    {&finish_block_avx2<2>, &finish_block_avx2<3>, &finish_block_avx2<4>, &finish_block_avx2<5>,
-     &finish_block_avx2<6>, &finish_block_avx2<7>}};
+    {&finish_block_sse2<2>, &finish_block_sse2<3>, &finish_block_sse2<4>, &finish_block_sse2<5>,
+     &finish_block_sse2<6>, &finish_block_sse2<7>}};
 #endif
 #undef GLOSS_MULTIPLY_ROW
 

@@ -278,14 +278,6 @@ GLOSS_HD double finish_position(const ExactConvShape& s, const double* r, std::i
 // or a GCC vector of doubles (the CPU's SIMD loop). Comparisons give a bool or a lane mask and
 // `?:` then picks per lane, so the vector form has no branches at all. Only + - * and
 // comparisons on values that stay exact, as the comments show.
-//
-// -Wpsabi: the CPU also instantiates these with 32-byte vectors inside AVX2-targeted, flattened
-// loops, where every call is inlined; the ABI note about passing such vectors to code compiled
-// without AVX does not apply there.
-#if defined(__GNUC__) && !defined(__CUDACC__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wpsabi"
-#endif
 
 // A constant in every lane.
 template <typename T>
@@ -411,10 +403,6 @@ GLOSS_HD T finish_narrow_lanes(const T* v, int limb_bits, int tap_fraction_bits,
   const T n0 = round_weight(v[0], distance);
   return requantize_odd(odd_from_weights(upper, n0, limb_bits), tap_fraction_bits);
 }
-
-#if defined(__GNUC__) && !defined(__CUDACC__)
-#pragma GCC diagnostic pop
-#endif
 
 // finish_position for a block whose outputs all satisfy |y| < kNarrowOutputLimit (the caller
 // checks peak |x_q| * sum |h_q|), in double arithmetic only: weights from the top down through
