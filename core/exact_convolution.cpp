@@ -237,10 +237,10 @@ void check_channel(const AudioTrack& track, int c) {
   const std::span<const float> x = track.channel(c);
   const float* v = x.data();
   const std::size_t count = x.size();
-  bool all_in_range = true;
-  _Pragma("omp simd reduction(&& : all_in_range)")
-  for (std::size_t i = 0; i < count; ++i) all_in_range = all_in_range && k::sample_in_range(v[i]);
-  if (all_in_range) return;
+  int bad = 0;
+  _Pragma("omp simd reduction(| : bad)")
+  for (std::size_t i = 0; i < count; ++i) bad |= k::sample_in_range(v[i]) ? 0 : 1;
+  if (bad == 0) return;
   for (std::size_t i = 0; i < count; ++i)
     if (!k::sample_in_range(v[i])) throw_bad_sample(track, c, i);
 }

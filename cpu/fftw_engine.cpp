@@ -8,6 +8,7 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <atomic>
 
 #include "gloss/error.hpp"
 
@@ -55,21 +56,23 @@ struct FftwBuffer {
 
 // A plan executes only on arrays with the alignment it was planned for, so each direction has
 // an aligned plan (planned on fftw_malloc arrays) and, made on first need, an unaligned one.
+// Made plans are published through atomics: executing needs no lock.
 struct FftwEngine::Plans {
   int n = 0;
   unsigned flags = 0;
-  fftw_plan r2c[2] = {nullptr, nullptr};  // [aligned, unaligned]
-  fftw_plan c2r[2] = {nullptr, nullptr};
+  std::atomic<fftw_plan> r2c[2] = {nullptr, nullptr};  // [aligned, unaligned]
+  std::atomic<fftw_plan> c2r[2] = {nullptr, nullptr};
 
   ~Plans() {
     const std::lock_guard<std::mutex> lock(planner_mutex());
-    for (fftw_plan p : {r2c[0], r2c[1], c2r[0], c2r[1]})
-      if (p != nullptr) fftw_destroy_plan(p);
+    for (int v = 0; v < 2; ++v)
+      for (fftw_plan p : {r2c[v].load(), c2r[v].load()})
+        if (p != nullptr) fftw_destroy_plan(p);
   }
 
   void make(int variant) {
     const std::lock_guard<std::mutex> lock(planner_mutex());
-    if (r2c[variant] != nullptr) return;
+    if (c2r[variant].load() != nullptr) return;
     const std::size_t real = static_cast<std::size_t>(n);
     const std::size_t complex = 2 * (real / 2 + 1);
     FftwBuffer a(real + 1);  // +1: room for an odd offset, so the unaligned plan sees one
@@ -77,10 +80,15 @@ struct FftwEngine::Plans {
     const unsigned f = flags | (variant == 1 ? FFTW_UNALIGNED : 0u);
     double* ra = a.data + variant;
     auto* cb = reinterpret_cast<fftw_complex*>(b.data + variant);
-    r2c[variant] = fftw_plan_dft_r2c_1d(n, ra, cb, f);
-    c2r[variant] = fftw_plan_dft_c2r_1d(n, cb, ra, f);
-    if (r2c[variant] == nullptr || c2r[variant] == nullptr)
+    const fftw_plan forward = fftw_plan_dft_r2c_1d(n, ra, cb, f);
+    const fftw_plan inverse = fftw_plan_dft_c2r_1d(n, cb, ra, f);
+    if (forward == nullptr || inverse == nullptr) {
+      if (forward != nullptr) fftw_destroy_plan(forward);
+      if (inverse != nullptr) fftw_destroy_plan(inverse);
       throw Error(fmt::format("FFTW could not plan a real transform of size {}", n));
+    }
+    r2c[variant].store(forward);
+    c2r[variant].store(inverse);  // last: a non-null c2r means both are ready
   }
 
   int variant_for(const void* in, const void* out) {
@@ -88,7 +96,7 @@ struct FftwEngine::Plans {
                    fftw_alignment_of(static_cast<double*>(const_cast<void*>(out))) == 0)
                       ? 0
                       : 1;
-    if (r2c[v] == nullptr) make(v);
+    if (c2r[v].load() == nullptr) make(v);
     return v;
   }
 };
@@ -100,6 +108,7 @@ FftwEngine::~FftwEngine() = default;
 std::string FftwEngine::name() const { return fmt::format("fftw {} ({})", fftw_version, planning_name(planning_)); }
 
 FftwEngine::Plans& FftwEngine::plans_for(int n) {
+  if (Plans* last = last_.load(); last != nullptr && last->n == n) return *last;  // the usual case: no lock
   const std::lock_guard<std::mutex> lock(mutex_);
   std::unique_ptr<Plans>& p = plans_[n];
   if (!p) {
@@ -109,6 +118,7 @@ FftwEngine::Plans& FftwEngine::plans_for(int n) {
     made->make(0);
     p = std::move(made);
   }
+  last_.store(p.get());
   return *p;
 }
 
@@ -118,11 +128,7 @@ void FftwEngine::forward(int n, int count, const double* real, double* spectra) 
   for (int t = 0; t < count; ++t) {
     double* in = const_cast<double*>(real) + static_cast<std::size_t>(t) * static_cast<std::size_t>(n);
     auto* out = reinterpret_cast<fftw_complex*>(spectra + 2 * bins * static_cast<std::size_t>(t));
-    const int v = [&] {
-      const std::lock_guard<std::mutex> lock(mutex_);
-      return plans.variant_for(in, out);
-    }();
-    fftw_execute_dft_r2c(plans.r2c[v], in, out);  // r2c out of place keeps its input
+    fftw_execute_dft_r2c(plans.r2c[plans.variant_for(in, out)].load(), in, out);  // out of place: keeps `in`
   }
 }
 
@@ -132,11 +138,7 @@ void FftwEngine::inverse(int n, int count, double* spectra, double* real) {
   for (int t = 0; t < count; ++t) {
     auto* in = reinterpret_cast<fftw_complex*>(spectra + 2 * bins * static_cast<std::size_t>(t));
     double* out = real + static_cast<std::size_t>(t) * static_cast<std::size_t>(n);
-    const int v = [&] {
-      const std::lock_guard<std::mutex> lock(mutex_);
-      return plans.variant_for(in, out);
-    }();
-    fftw_execute_dft_c2r(plans.c2r[v], in, out);  // destroys `in`: product scratch only
+    fftw_execute_dft_c2r(plans.c2r[plans.variant_for(in, out)].load(), in, out);  // destroys `in`: product scratch only
   }
 }
 

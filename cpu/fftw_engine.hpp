@@ -2,6 +2,7 @@
 // runs the shared kernels (core/kernels/exact_conv.hpp) around them on a thread pool.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -19,7 +20,8 @@ namespace gloss {
 enum class FftwPlanning { Estimate, Measure, MeasureUnaligned, Patient };
 
 // Plans are created once per size under a process-wide mutex (FFTW's planner is not
-// thread-safe) and executed concurrently through the new-array interface.
+// thread-safe) and executed concurrently through the new-array interface; finding a made plan
+// takes no lock.
 class FftwEngine final : public FftEngine {
  public:
   explicit FftwEngine(FftwPlanning planning = FftwPlanning::Estimate);
@@ -36,8 +38,9 @@ class FftwEngine final : public FftEngine {
   Plans& plans_for(int n);
 
   FftwPlanning planning_;
-  std::mutex mutex_;
-  std::map<int, std::unique_ptr<Plans>> plans_;
+  std::mutex mutex_;                             // guards plans_
+  std::map<int, std::unique_ptr<Plans>> plans_;  // never erased: pointers stay valid
+  std::atomic<Plans*> last_{nullptr};            // the size used last
 };
 
 // Exact convolution of a batch of tracks on `threads` CPU threads (0: all cores). Work is
