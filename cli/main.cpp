@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "analyze_command.hpp"
+#include "bench_command.hpp"
 #include "demo_command.hpp"
 #include "devices_command.hpp"
 #include "eq_command.hpp"
@@ -36,6 +37,7 @@ constexpr const char* kFooter =
     "  gloss master Album/ -o masters/ --preset streaming   render -14 LUFS / -1 dBTP masters\n"
     "  gloss devices                                   list the backends --device accepts\n"
     "  gloss eq gentle-air --rate 44100                design a preset's EQ, print its response\n"
+    "  gloss bench --device cpu,cuda                   chain speed per stage, CPU beside GPU\n"
     "  gloss selftest                                  check CPU/GPU bit-identity on this machine\n"
     "Run `gloss SUBCOMMAND --help` for the flags of each subcommand.\n"
     "Exit status: 0 all done; 1 some files failed (the rest were measured) or selftest\n"
@@ -49,6 +51,7 @@ struct Options {
   gloss::cli::SelftestOptions selftest;
   gloss::cli::DemoOptions demo;
   gloss::cli::EqOptions eq;
+  gloss::cli::BenchOptions bench;
 };
 
 int dispatch(const CLI::App& app, const Options& o) {
@@ -56,6 +59,7 @@ int dispatch(const CLI::App& app, const Options& o) {
   if (parsed("analyze")) return gloss::cli::run_analyze(o.analyze);
   if (parsed("master")) return gloss::cli::run_master(o.master);
   if (parsed("eq")) return gloss::cli::run_eq(o.eq);
+  if (parsed("bench")) return gloss::cli::run_bench(o.bench);
   if (parsed("devices")) return gloss::cli::run_devices();
   if (parsed("selftest")) return gloss::cli::run_selftest(o.selftest);
   if (parsed("demo")) return gloss::cli::run_demo(o.demo);
@@ -74,6 +78,7 @@ int main(int argc, char** argv) {
   gloss::cli::add_analyze_command(app, o.analyze);
   gloss::cli::add_master_command(app, o.master);
   gloss::cli::add_eq_command(app, o.eq);
+  gloss::cli::add_bench_command(app, o.bench);
   gloss::cli::add_devices_command(app);
   gloss::cli::add_selftest_command(app, o.selftest);
   gloss::cli::add_demo_command(app, o.demo);
