@@ -12,12 +12,16 @@
 //            of 2^-24 with |x| < 128 bit for bit (all 16/24-bit PCM, and every float32 with
 //            |x| >= 0.5); other inputs come back rounded to the 2^-24 grid; -0.0 becomes +0.0.
 //
-// Method: overlap-save with blocks of N = 2^n samples. x_q and h_q are split into balanced
-// limbs of b bits (x_q = sum x_i 2^(b i), h_q = sum h_j 2^(b j), |limb| <= 2^(b-1), the top
-// limb of x at most 2^(31 - b (Lx - 1)) + 1). Per block: Lx forward r2c transforms, products
-// of equal weight w = i + j summed in the frequency domain (filter spectra precomputed, scaled
-// by 1/N, which is exact), Lx + Lh - 1 inverse c2r transforms, each output rounded to the
-// nearest integer, limbs recombined in __int128, requantised.
+// Method: overlap-save with blocks of N = 2^n samples. x_q and h_q are split into limbs of b
+// bits (x_q = sum x_i 2^(b i), h_q = sum h_j 2^(b j), |limb| <= 2^(b-1), the top limb of x at
+// most 2^(31 - b (Lx - 1)) + 1; kernels::split_sample rounds to nearest, balanced_limbs rounds
+// ties down, either meets these sizes). Per block: Lx forward r2c transforms, products of equal
+// weight w = i + j summed in the frequency domain (filter spectra precomputed, scaled by 1/N,
+// which is exact), Lx + Lh - 1 inverse c2r transforms, each output rounded to the nearest
+// integer, limbs recombined exactly, requantised. The recombination is 128-bit integer
+// arithmetic in general (kernels::finish_position); where the block's peak |x_q| times
+// sum |h_q| is below 2^61 it is exact double arithmetic instead (kernels::finish_narrow_lanes,
+// vectorised on the CPU): the same integers and the same float.
 //
 // Error bound (Percival 2003, in the form of gpu-determinism.md §1.2): an FFT convolution of
 // integer vectors u, v is off by at most E = (14 log2 N + 15) 2^-53 ||u||_2 ||v||_2. For weight
@@ -42,6 +46,15 @@
 // (E_1 for ||h_0||_2 = 2^15 sqrt(M / 3), ||h_1||_2 = 2^14; see tests/convolution for the
 // measured distances, typically 1e-5..1e-4.) Real EQ filters have most tail taps below 2^-15,
 // so their ||h_0||_2 is far smaller.
+//
+// Why two real limbs are not packed into one complex transform (z = x_0 + i x_1, or two
+// weights recovered from one complex inverse): Percival's bound holds for complex vectors, so
+// a packed transform is bounded with the packed norm, sqrt(||x_0||^2 + ||x_1||^2), in place of
+// each limb's own: up to sqrt(2) more. For the 8191-tap EQ-like filter at N=2^15 that is
+// 0.208 * sqrt(2) = 0.29 > 1/4, so packing would force N=2^14 or narrower limbs. And it saves
+// no time: measured on the build VM with FFTW_MEASURE plans, one c2c transform of 32768 takes
+// 119 us, as long as one r2c plus one c2r (59 + 59 us). (With FFTW_ESTIMATE plans the c2c is
+// about 20 % faster than two real transforms, but measured plans are 1.5x faster still.)
 //
 // Runtime guard: every output's largest distance to the nearest integer (over all weights) is
 // measured; a track whose maximum exceeds kGuardLimit = 1/16 fails with a gloss::Error. Measured
