@@ -125,7 +125,7 @@ TEST_F(GlossBench, UnavailableCudaIsAnErrorNeverAFallback) {
     }
     return;
   }
-  for (const std::string& device : {"cuda", "cpu,cuda:3"}) {
+  for (const char* device : {"cuda", "cpu,cuda:3"}) {
     const Outcome r = gloss({"--device", device, "--seconds", "1", "--repeat", "1"});
     EXPECT_EQ(r.status, 3) << r.out << r.err;
     EXPECT_NE(r.err.find("device 'cuda"), std::string::npos) << r.err;
@@ -138,7 +138,7 @@ TEST_F(GlossBench, UnavailableCudaIsAnErrorNeverAFallback) {
 TEST_F(GlossBench, BadFlagsAreUsageErrors) {
   for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
            {"--device", "gpu"},
-           {"--device", "cpu,"},
+           {"--device", "cpu,gpu"},
            {"--seconds", "0"},
            {"--seconds", "many"},
            {"--threads", "-1"},
