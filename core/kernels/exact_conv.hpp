@@ -72,11 +72,9 @@ GLOSS_HD double power_of_two(int e) {
   return d;
 }
 
-// True when x * 2^24 is representable: finite and |x| < 128.
-GLOSS_HD bool sample_in_range(float x) {
-  const double v = static_cast<double>(x) * kSampleScale;  // exact
-  return v > -kSampleLimitScaled && v < kSampleLimitScaled;
-}
+// True when x * 2^24 is representable: finite and |x| < 128 (x * 2^24 is exact, so this is
+// |x * 2^24| < 2^31; NaN compares false).
+GLOSS_HD bool sample_in_range(float x) { return (x > -128.0f) & (x < 128.0f); }
 
 // x * 2^24 rounded to the nearest integer (ties to even), as an exact double, for an x that is
 // sample_in_range.
