@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "support/run_program.hpp"
+#include "support/temp_folder.hpp"
 
 
 namespace {
@@ -99,20 +100,7 @@ double expected_pooled(const std::vector<std::pair<double, double>>& seconds_and
 
 class GlossCli : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "gloss-cli-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    root_ = pattern;
-    scratch_ = root_ / ".scratch";
-    fs::create_directories(scratch_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::permissions(root_, fs::perms::owner_all, fs::perm_options::add, ec);
-    for (auto& e : fs::recursive_directory_iterator(root_, ec))
-      fs::permissions(e.path(), fs::perms::owner_all, fs::perm_options::add, ec);
-    fs::remove_all(root_, ec);
-  }
+  void SetUp() override { fs::create_directories(scratch_); }
 
   Outcome gloss(const std::vector<std::string>& args) { return run_gloss(args, root_, scratch_); }
 
@@ -124,8 +112,9 @@ class GlossCli : public ::testing::Test {
     return Json::parse(read_text(root_ / name));
   }
 
-  fs::path root_;
-  fs::path scratch_;
+  gloss::test::TempFolder folder_{"gloss-cli"};
+  fs::path root_ = folder_.path();
+  fs::path scratch_ = root_ / ".scratch";
 };
 
 const Json& track_named(const Json& report, const std::string& file) {

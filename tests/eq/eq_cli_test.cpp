@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "support/run_program.hpp"
+#include "support/temp_folder.hpp"
 
 
 namespace {
@@ -24,15 +25,6 @@ using gloss::test::read_text;
 
 class EqCli : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "gloss-eq-cli-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
 
   Outcome run(const std::vector<std::string>& args) { return gloss::test::run_program(GLOSS_EXE, args, dir_, dir_); }
 
@@ -42,7 +34,8 @@ class EqCli : public ::testing::Test {
     return p;
   }
 
-  fs::path dir_;
+  gloss::test::TempFolder folder_{"gloss-eq-cli"};
+  fs::path dir_ = folder_.path();
 };
 
 std::vector<std::string> lines(const std::string& s) {

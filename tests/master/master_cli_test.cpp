@@ -22,6 +22,7 @@
 #include "sndfile_track.hpp"
 #include "support/run_program.hpp"
 #include "support/signals.hpp"
+#include "support/temp_folder.hpp"
 
 namespace {
 
@@ -73,17 +74,7 @@ Measured measure(const fs::path& file) {
 
 class MasterCli : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "gloss-master-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    root_ = pattern;
-    scratch_ = root_ / ".scratch";
-    fs::create_directories(scratch_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(root_, ec);
-  }
+  void SetUp() override { fs::create_directories(scratch_); }
   gloss::test::Outcome gloss(std::vector<std::string> args) {
     args.insert(args.begin(), "master");
     return gloss::test::run_program(GLOSS_EXE, args, root_, scratch_);
@@ -94,7 +85,9 @@ class MasterCli : public ::testing::Test {
     write_track(root_ / folder / "02 medium.wav", gloss::test::programme(rate, 2, seconds, 2), subtype, -4);
     write_track(root_ / folder / "03 hot.wav", gloss::test::programme(rate, 2, seconds, 3), subtype, 6);
   }
-  fs::path root_, scratch_;
+  gloss::test::TempFolder folder_{"gloss-master"};
+  fs::path root_ = folder_.path();
+  fs::path scratch_ = root_ / ".scratch";
 };
 
 TEST_F(MasterCli, TrackModeHitsTheTargetAndNoMeterFindsAnOver) {

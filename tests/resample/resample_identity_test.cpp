@@ -5,6 +5,8 @@
 // the errors.
 #include <gtest/gtest.h>
 
+#include "support/bits.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <cstdint>
@@ -23,21 +25,7 @@ namespace {
 const std::vector<int> kCommonRates = {8000,  11025, 16000,  22050,  32000,  44100, 48000,
                                        88200, 96000, 176400, 192000, 352800, 384000};
 
-std::string hex(float v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%a (0x%08x)", static_cast<double>(v), std::bit_cast<std::uint32_t>(v));
-  return buf;
-}
-
-void expect_bits(std::span<const float> expected, std::span<const float> actual, const std::string& what) {
-  ASSERT_EQ(expected.size(), actual.size()) << what;
-  for (std::size_t i = 0; i < expected.size(); ++i)
-    if (std::bit_cast<std::uint32_t>(expected[i]) != std::bit_cast<std::uint32_t>(actual[i])) {
-      ADD_FAILURE() << what << ": first difference at output " << i << ": expected " << hex(expected[i]) << ", got "
-                    << hex(actual[i]);
-      return;
-    }
-}
+using gloss::test::expect_same_bits;
 
 // Uniform noise in [-1, 1) from SplitMix64: the same values with every standard library (the
 // golden hashes depend on them; std:: distributions are implementation-defined).
@@ -100,17 +88,17 @@ TEST(ResampleIdentity, AnyRangeEqualsWholeChannel) {
       std::shuffle(chunks.begin(), chunks.end(), gen);
       std::vector<float> chunked(reference.size(), -99.0f);
       for (auto [first, last] : chunks) r.run(in, chunked, first, last, KernelIsa::Baseline);
-      expect_bits(reference, chunked, what + ", shuffled chunks");
+      expect_same_bits(reference, chunked, what + ", shuffled chunks");
 
       std::vector<float> single(reference.size(), -99.0f);
       for (std::int64_t n = out_frames - 1; n >= 0; --n) r.run(in, single, n, n + 1, KernelIsa::Baseline);
-      expect_bits(reference, single, what + ", one frame at a time");
+      expect_same_bits(reference, single, what + ", one frame at a time");
 
       if (kernel_isa_available(KernelIsa::Avx2)) {
-        expect_bits(reference, whole(r, in, KernelIsa::Avx2), what + ", AVX2 copy");
+        expect_same_bits(reference, whole(r, in, KernelIsa::Avx2), what + ", AVX2 copy");
         std::vector<float> avx2_chunked(reference.size(), -99.0f);
         for (auto [first, last] : chunks) r.run(in, avx2_chunked, first, last, KernelIsa::Avx2);
-        expect_bits(reference, avx2_chunked, what + ", AVX2 copy, shuffled chunks");
+        expect_same_bits(reference, avx2_chunked, what + ", AVX2 copy, shuffled chunks");
       }
     }
   }
@@ -128,7 +116,7 @@ TEST(ResampleIdentity, EqualRatesAreExactIdentity) {
     EXPECT_TRUE(r.identity());
     EXPECT_TRUE(r.coefficients().empty());
     EXPECT_EQ(r.output_frames(12345), 12345);
-    expect_bits(in, whole(r, in), std::to_string(rate) + " Hz identity");
+    expect_same_bits(in, whole(r, in), std::to_string(rate) + " Hz identity");
     EXPECT_NE(r.describe().find("unchanged"), std::string::npos) << r.describe();
   }
 }
@@ -212,7 +200,7 @@ TEST(ResampleEdges, ResampleTrackMatchesRunPerChannel) {
   track.samples = noise(15000, 5);
   const AudioTrack out = r.resample(track);
   ASSERT_EQ(out.frames, r.output_frames(5000));
-  for (int c = 0; c < 3; ++c) expect_bits(whole(r, track.channel(c), best_kernel_isa()), out.channel(c), "channel");
+  for (int c = 0; c < 3; ++c) expect_same_bits(whole(r, track.channel(c), best_kernel_isa()), out.channel(c), "channel");
 }
 
 TEST(ResampleErrors, ClearMessages) {
