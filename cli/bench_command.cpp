@@ -13,6 +13,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 
 #include "../cpu/fftw_engine.hpp"
 #include "detmath.hpp"
@@ -152,22 +153,22 @@ double median_wall_seconds(int repeat, const std::function<void()>& run) {
   return n % 2 == 1 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
 }
 
-// Runs body(channel) for every channel on up to `threads` threads; returns the threads used.
-int for_each_channel(int channels, int threads, const std::function<void(int)>& body) {
-  const int used = std::max(1, std::min(threads, channels));
-  tbb::task_arena arena(used);
-  arena.execute([&] { tbb::parallel_for(0, channels, body); });
-  return used;
+// SRC and dither run one task per channel: this many of a column's threads take part.
+int channel_threads(const Column& c) { return std::max(1, std::min(c.threads, kChannels)); }
+
+void for_each_channel(int threads, const std::function<void(int)>& body) {
+  tbb::task_arena arena(threads);
+  arena.execute([&] { tbb::parallel_for(0, kChannels, body); });
 }
 
-void run_meter(Workload& w, Column& c) {
+void run_meter(const Workload& w, Column& c) {
   MeterOptions options;
   options.true_peak = TruePeakMode::Precise;
   const std::vector<TrackAnalysis> result = analyze_tracks(*c.meter, {&w.input}, options);
   if (result.empty()) throw Error("the meter returned no result");
 }
 
-void run_eq(Workload& w, int threads) {
+void run_eq(const Workload& w, int threads) {
   const AudioTrack* batch[] = {&w.input};
   const std::vector<ExactConvolutionResult> r = convolve_exact_cpu(*w.convolver, batch, threads);
   if (!r.at(0).error.empty()) throw Error(r[0].error);
@@ -180,30 +181,32 @@ void run_limiter_stage(const Workload& w) {
   if (limited.frames != w.equalized.frames) throw Error("the limiter changed the track's length");
 }
 
-int run_src(const Workload& w, const Resampler& src, int threads) {
-  std::vector<float> out(static_cast<std::size_t>(src.output_frames(w.limited.frames) * w.limited.channels));
+void run_src(const Workload& w, int threads) {
+  const Resampler& src = *w.src;
   const auto frames = static_cast<std::size_t>(src.output_frames(w.limited.frames));
-  return for_each_channel(w.limited.channels, threads, [&](int ch) {
+  std::vector<float> out(frames * kChannels);
+  for_each_channel(threads, [&](int ch) {
     src.run(w.limited.channel(ch), std::span<float>(out).subspan(static_cast<std::size_t>(ch) * frames, frames), 0,
             static_cast<std::int64_t>(frames));
   });
 }
 
-int run_dither(const Workload& w, int threads) {
+void run_dither(const Workload& w, int threads) {
   const QuantizeSpec spec{.bits = kBits, .dither = true};
-  return for_each_channel(w.limited.channels, threads, [&](int ch) {
+  for_each_channel(threads, [&](int ch) {
     const std::vector<std::int32_t> codes = quantize_channel(w.limited.channel(ch), spec, kRate, kTrackKey, ch);
     if (codes.size() != static_cast<std::size_t>(w.limited.frames)) throw Error("the quantizer lost samples");
   });
 }
 
 void run_verify(const Workload& w) {
+  // The limit render_track verifies against: 2^-16 under the ceiling.
   const double limit = detmath::db_to_amplitude(kCeilingDbtp) * (1 - 0x1p-16);
   const TruePeakScan scan = scan_true_peak(w.delivered, limit);
   if (!(scan.precise >= 0)) throw Error("the true-peak scan returned no reading");
 }
 
-void run_chain(Workload& w, int threads) {
+void run_chain(const Workload& w, int threads) {
   const AudioTrack* batch[] = {&w.input};
   std::vector<ExactConvolutionResult> eq = convolve_exact_cpu(*w.convolver, batch, threads);
   if (!eq.at(0).error.empty()) throw Error(eq[0].error);
@@ -212,13 +215,13 @@ void run_chain(Workload& w, int threads) {
 }
 
 // Times one stage on one column; the threads string says what the figure was measured on.
-Measurement measure_stage(Stage stage, Workload& w, Column& c, int repeat) {
+Measurement measure_stage(Stage stage, const Workload& w, Column& c, int repeat) {
   if (stage != Stage::meter && !c.render) return {};
   Measurement m;
   m.available = true;
   m.threads = "1";
   const std::string all = std::to_string(c.threads);
-  int used = 1;
+  const int per_channel = channel_threads(c);
   std::function<void()> run;
   switch (stage) {
     case Stage::meter:
@@ -230,8 +233,14 @@ Measurement measure_stage(Stage stage, Workload& w, Column& c, int repeat) {
       m.threads = all;
       break;
     case Stage::limiter: run = [&] { run_limiter_stage(w); }; break;
-    case Stage::src: run = [&] { used = run_src(w, *w.src, c.threads); }; break;
-    case Stage::dither: run = [&] { used = run_dither(w, c.threads); }; break;
+    case Stage::src:
+      run = [&] { run_src(w, per_channel); };
+      m.threads = std::to_string(per_channel);
+      break;
+    case Stage::dither:
+      run = [&] { run_dither(w, per_channel); };
+      m.threads = std::to_string(per_channel);
+      break;
     case Stage::verify: run = [&] { run_verify(w); }; break;
     case Stage::chain:
       run = [&] { run_chain(w, c.threads); };
@@ -239,7 +248,6 @@ Measurement measure_stage(Stage stage, Workload& w, Column& c, int repeat) {
       break;
   }
   m.wall_seconds = median_wall_seconds(repeat, run);
-  if (stage == Stage::src || stage == Stage::dither) m.threads = std::to_string(used);
   m.x_realtime = w.seconds / std::max(m.wall_seconds, 1e-9);
   return m;
 }
@@ -384,10 +392,10 @@ int run_bench(const BenchOptions& o) {
     try {
       columns.push_back(make_column(device, threads));
     } catch (const std::exception& e) {
-      fmt::print(stderr,
-                 "gloss bench: device '{}' is unavailable: {}\n(run `gloss devices` to see what this machine has; "
-                 "gloss bench never falls back to another device)\n",
-                 device, e.what());
+      const std::string why = e.what();
+      const bool names_devices = why.find("gloss devices") != std::string::npos;
+      fmt::print(stderr, "gloss bench: device '{}' is unavailable: {}\n({}gloss bench never falls back to another device)\n",
+                 device, why, names_devices ? "" : "run `gloss devices` to see what this machine has; ");
       return kExitCannotStart;
     }
   }
