@@ -303,9 +303,10 @@ std::int64_t block_start(const k::ExactConvShape& s, std::int64_t block) {
 
 // The limbs of one block (L of them, a compile-time constant so that the loop vectorises):
 // positions inside the track from x_q, the rest zero. The in-track run is found once so that
-// the loop over it has no bounds checks.
+// the loop over it has no bounds checks. Returns the block's largest |x_q| (x_q = round(x 2^24)
+// is monotone in |x|, so it is the quantised largest |x|).
 template <int L>
-void split_block(const k::ExactConvShape& s, std::span<const float> x, std::int64_t block, double* limbs) {
+double split_block(const k::ExactConvShape& s, std::span<const float> x, std::int64_t block, double* limbs) {
   const std::int64_t n = s.fft_size;
   const std::int64_t start = block_start(s, block);
   const std::int64_t frames = static_cast<std::int64_t>(x.size());
@@ -320,8 +321,14 @@ void split_block(const k::ExactConvShape& s, std::span<const float> x, std::int6
   double* out = limbs + first;
   const std::int64_t count = last - first;
   const int bits = s.limb_bits;
-  GLOSS_SIMD
-  for (std::int64_t p = 0; p < count; ++p) k::split_sample(k::quantized_value(in[p]), bits, L, out + p, n);
+  float peak = 0;
+  _Pragma("omp simd reduction(max : peak)")
+  for (std::int64_t p = 0; p < count; ++p) {
+    k::split_sample(k::quantized_value(in[p]), bits, L, out + p, n);
+    const float a = in[p] < 0 ? -in[p] : in[p];
+    peak = a > peak ? a : peak;
+  }
+  return k::quantized_value(peak);
 }
 
 // Every bin's products, limb counts fixed at compile time so that the loop vectorises.
@@ -329,23 +336,6 @@ template <int Lx, int Lh>
 void multiply_block(const double* x, const double* h, double* p, std::int64_t bins) {
   GLOSS_SIMD
   for (std::int64_t i = 0; i < bins; ++i) k::multiply_bin_limbs(Lx, Lh, x, h, p, bins, i);
-}
-
-// Largest |x_q| over the samples that block `block` reads (x_q = round(x 2^24) is monotone in
-// |x|, so it is the quantised largest |x|).
-double block_peak(const k::ExactConvShape& s, std::span<const float> x, std::int64_t block) {
-  const std::int64_t frames = static_cast<std::int64_t>(x.size());
-  const std::int64_t start = block_start(s, block);
-  const std::int64_t lo = std::max<std::int64_t>(0, start);
-  const std::int64_t hi = std::min<std::int64_t>(frames, start + s.fft_size);
-  const float* v = x.data();
-  float peak = 0;
-  _Pragma("omp simd reduction(max : peak)")
-  for (std::int64_t j = lo; j < hi; ++j) {
-    const float a = v[j] < 0 ? -v[j] : v[j];
-    peak = a > peak ? a : peak;
-  }
-  return k::quantized_value(peak);
 }
 
 // Outputs a vector at a time (GCC vector extension: 2 doubles in an SSE2 register): the
@@ -404,9 +394,9 @@ double finish_block_scalar(const k::ExactConvShape& s, const double* r, float* o
 // baseline loops. The finish keeps its SSE2 vectors (see finish_block_lanes).
 
 template <int L>
-__attribute__((target("avx2"), flatten)) void split_block_avx2(const k::ExactConvShape& s, std::span<const float> x,
-                                                                std::int64_t block, double* limbs) {
-  split_block<L>(s, x, block, limbs);
+__attribute__((target("avx2"), flatten)) double split_block_avx2(const k::ExactConvShape& s, std::span<const float> x,
+                                                                  std::int64_t block, double* limbs) {
+  return split_block<L>(s, x, block, limbs);
 }
 
 template <int Lx, int Lh>
@@ -419,7 +409,7 @@ __attribute__((target("avx2"), flatten)) void multiply_block_avx2(const double* 
 
 // Function tables over the compile-time limb counts: Lx = ceil(32 / b) is 2..4 for b in 8..26
 // (ExactFir's range), Lh 1..4, W = Lx + Lh - 1 in 2..7.
-using SplitFn = void (*)(const k::ExactConvShape&, std::span<const float>, std::int64_t, double*);
+using SplitFn = double (*)(const k::ExactConvShape&, std::span<const float>, std::int64_t, double*);
 using MultiplyFn = void (*)(const double*, const double*, double*, std::int64_t);
 using FinishFn = double (*)(const k::ExactConvShape&, const double*, float*, std::int32_t);
 
@@ -477,13 +467,12 @@ double ExactConvolver::run_blocks(std::span<const float> x, std::span<float> out
   const std::int64_t abs_sum = fir_->tap_abs_sum();
   double worst = 0;
   for (std::int64_t b = first; b < last; ++b) {
-    steps_->split(s, x, b, scratch.signal.data());
+    const auto peak = static_cast<std::int64_t>(steps_->split(s, x, b, scratch.signal.data()));
     engine_.forward(s.fft_size, s.signal_limbs, scratch.signal.data(), scratch.spectra.data());
     steps_->multiply(scratch.spectra.data(), spectra_.data(), scratch.products.data(), bins);
     engine_.inverse(s.fft_size, s.weights, scratch.products.data(), scratch.result.data());
     // The block's peak |x_q| bounds every output: |y| <= peak * sum |h_q|. Below 2^61 the
     // double-only finish applies (the same bits as the 128-bit one, only faster).
-    const auto peak = static_cast<std::int64_t>(block_peak(s, x, b));
     const bool narrow = static_cast<k::ExactInt>(peak) * abs_sum < k::kNarrowOutputLimit;
     double block_worst = 0;
     if (narrow) {
