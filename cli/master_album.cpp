@@ -111,13 +111,15 @@ RenderSettings render_settings(const MasterSettings& s, const Work& w) {
   return r;
 }
 
-// Renders every track that has a gain, on the CPU threads; failures become row errors.
+// Renders every track that has a gain, one track per CPU thread; the stages run where
+// `stages` says (a device serialises its own work). Failures become row errors.
 void render_all(std::vector<Work>& work, std::vector<MasteredTrack>& rows, const MasterSettings& s,
-                const std::vector<std::size_t>& which) {
+                RenderStages& stages, const std::vector<std::size_t>& which) {
   tbb::parallel_for(std::size_t{0}, which.size(), [&](std::size_t k) {
     const std::size_t i = which[k];
     try {
-      rows[i].render = render_track(*work[i].equalized, rows[i].applied_gain_db, render_settings(s, work[i]), work[i].key);
+      rows[i].render =
+          render_track(*work[i].equalized, rows[i].applied_gain_db, render_settings(s, work[i]), work[i].key, stages);
     } catch (const std::bad_alloc&) {
       rows[i].error = rows[i].input + ": not enough memory to render this track";
     } catch (const std::exception& e) {
@@ -280,12 +282,12 @@ MasteredAlbum master_album(const CatalogAlbum& album, const fs::path& relative, 
   }
 
   // Render, make up loudness the limiter took (bounded), write and verify.
-  render_all(work, rows, s, planned);
+  render_all(work, rows, s, run.render, planned);
   for (int pass = 1; pass <= s.max_loudness_passes; ++pass) {
     const std::vector<std::size_t> again = loudness_makeup(work, rows, s, run.meter);
     if (again.empty()) break;
     for (std::size_t i : again) rows[i].loudness_passes = pass;
-    render_all(work, rows, s, again);
+    render_all(work, rows, s, run.render, again);
   }
   std::vector<const TrackAnalysis*> album_after;
   std::vector<std::optional<TrackAnalysis>> after(work.size());

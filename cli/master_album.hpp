@@ -18,6 +18,7 @@
 #include "gloss/backend.hpp"
 #include "limiter.hpp"
 #include "render_chain.hpp"
+#include "render_stages.hpp"
 
 namespace gloss::cli {
 
@@ -71,7 +72,8 @@ struct MasteredAlbum {
 
 struct MasterRun {
   const MasterSettings& settings;
-  Backend& meter;
+  Backend& meter;          // where the measurements run
+  RenderStages& render;    // where the limiter, SRC and quantizer run (same bits on every one)
   Progress& progress;
   std::filesystem::path output_root;
 };

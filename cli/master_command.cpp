@@ -138,7 +138,9 @@ CLI::App* add_master_command(CLI::App& app, MasterOptions& o) {
   cmd->add_option("--rate", o.rate, "Output sample rate in Hz (default: the input's)")
       ->check(CLI::Range(8000, 384000))
       ->type_name("HZ");
-  cmd->add_option("--device", o.device, "Where the measurements run: auto, cpu, cuda, cuda:N, reference")
+  cmd->add_option("--device", o.device,
+                  "Where the measurements and the render (limiter, SRC, dither) run: auto, cpu, cuda, cuda:N, "
+                  "reference (renders on cpu); every choice gives the same bits")
       ->type_name("DEVICE")
       ->capture_default_str();
   cmd->add_option("--threads", o.threads, "CPU threads (0 = all)")->check(CLI::Range(0, 1024))->capture_default_str();
@@ -172,8 +174,12 @@ int run_master(const MasterOptions& o) {
       return kExitUsage;
     }
   std::unique_ptr<Backend> meter;
+  std::unique_ptr<RenderStages> render;
   try {
     meter = make_backend(o.device, o.threads);
+    // The render stages follow the measurements onto a CUDA device (auto included); the
+    // reference and cpu meters render on the CPU stages.
+    render = make_render_stages(meter->name().starts_with("cuda:") ? meter->name() : "cpu");
   } catch (const std::exception& e) {
     fmt::print(stderr, "gloss master: device '{}' is unavailable: {}\n", o.device, e.what());
     return kExitCannotStart;
@@ -186,14 +192,14 @@ int run_master(const MasterOptions& o) {
     return kExitCannotStart;
   }
   if (!o.quiet)
-    fmt::print(stderr, "gloss master: {} track{} in {} album{}; preset {}: {:.1f} LUFS, {:.1f} dBTP, {} mode; render on cpu, "
+    fmt::print(stderr, "gloss master: {} track{} in {} album{}; preset {}: {:.1f} LUFS, {:.1f} dBTP, {} mode; render on {}, "
                "measurements on {}\n",
                catalog.track_count(), catalog.track_count() == 1 ? "" : "s", catalog.albums.size(),
                catalog.albums.size() == 1 ? "" : "s", settings.preset_name, settings.gain.target_lufs,
-               settings.gain.ceiling_dbtp, to_string(settings.gain.mode), meter->name());
+               settings.gain.ceiling_dbtp, to_string(settings.gain.mode), render->name(), meter->name());
 
   Progress progress(catalog.track_count(), o.quiet);
-  MasterRun run{settings, *meter, progress, fs::path(o.output_dir)};
+  MasterRun run{settings, *meter, *render, progress, fs::path(o.output_dir)};
   MasterReport report{settings, meter->name(), {}};
   std::size_t failed = 0, written = 0;
   for (const CatalogAlbum& album : catalog.albums) {

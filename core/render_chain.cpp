@@ -33,10 +33,13 @@ struct Delivered {
   std::int64_t clipped = 0;
 };
 
-Delivered quantize_track(const AudioTrack& at_rate, const RenderSettings& s, std::uint64_t track_key) {
+Delivered quantize_track(AudioTrack at_rate, const RenderSettings& s, std::uint64_t track_key,
+                         RenderStages& stages) {
   Delivered d;
-  d.track = at_rate;
-  if (s.output_bits == 32) return d;
+  if (s.output_bits == 32) {
+    d.track = std::move(at_rate);
+    return d;
+  }
   QuantizeSpec spec;
   spec.bits = s.output_bits;
   spec.dither = s.dither && !already_on_grid(at_rate, s.output_bits);
@@ -44,14 +47,11 @@ Delivered quantize_track(const AudioTrack& at_rate, const RenderSettings& s, std
   spec.seed = s.dither_seed;
   d.dithered = spec.dither;
   QuantizeStats stats;
+  d.pcm = stages.quantize(at_rate, spec, track_key, stats);
+  // The delivered floats are the codes scaled by 2^-(bits-1): exact, the same on every stage.
   const double step = std::ldexp(1.0, -(s.output_bits - 1));
-  d.pcm.reserve(at_rate.samples.size());
-  for (int c = 0; c < at_rate.channels; ++c) {
-    const auto codes = quantize_channel(at_rate.channel(c), spec, at_rate.sample_rate, track_key, c, &stats);
-    auto out = d.track.channel(c);
-    for (std::size_t i = 0; i < codes.size(); ++i) out[i] = static_cast<float>(codes[i] * step);
-    d.pcm.insert(d.pcm.end(), codes.begin(), codes.end());
-  }
+  d.track = std::move(at_rate);
+  for (std::size_t i = 0; i < d.pcm.size(); ++i) d.track.samples[i] = static_cast<float>(d.pcm[i] * step);
   d.clipped = stats.clipped;
   return d;
 }
@@ -92,6 +92,12 @@ std::string check_render(const RenderSettings& s, int input_rate) {
 
 RenderedTrack render_track(const AudioTrack& equalized, double gain_db, const RenderSettings& s,
                            std::uint64_t track_key) {
+  CpuRenderStages cpu;
+  return render_track(equalized, gain_db, s, track_key, cpu);
+}
+
+RenderedTrack render_track(const AudioTrack& equalized, double gain_db, const RenderSettings& s,
+                           std::uint64_t track_key, RenderStages& stages) {
   if (std::string problem = check_render(s, equalized.sample_rate); !problem.empty()) throw Error(problem);
   const int out_rate = s.output_rate > 0 ? s.output_rate : equalized.sample_rate;
   std::unique_ptr<Resampler> src;
@@ -110,9 +116,9 @@ RenderedTrack render_track(const AudioTrack& equalized, double gain_db, const Re
   result.resampler = src ? src->describe() : "";
   std::vector<std::int64_t> caps, gains;
   for (int pass = 1; pass <= s.max_passes; ++pass) {
-    AudioTrack limited = run_limiter(equalized, shape, caps, gains, result.limiter);
-    if (src) limited = src->resample(limited);
-    Delivered delivered = quantize_track(limited, s, track_key);
+    AudioTrack limited = stages.limit(equalized, shape, caps, gains, result.limiter);
+    if (src) limited = stages.resample(*src, limited);
+    Delivered delivered = quantize_track(std::move(limited), s, track_key, stages);
     const TruePeakScan scan = scan_true_peak(delivered.track, verify_limit);
     result.passes = pass;
     result.true_peak_dbtp = detmath::amplitude_to_db(scan.precise);

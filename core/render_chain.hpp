@@ -16,6 +16,7 @@
 #include "gloss/audio.hpp"
 #include "limiter.hpp"
 #include "quantizer.hpp"
+#include "render_stages.hpp"
 
 namespace gloss {
 
@@ -46,7 +47,11 @@ struct RenderedTrack {
 };
 
 // Renders one (equalised) track with `gain_db` of gain. track_key keys the dither noise
-// (DESIGN.md rule 6): give every track of a catalog its own stable key.
+// (DESIGN.md rule 6): give every track of a catalog its own stable key. The limiter, SRC and
+// quantizer run on `stages` (the same bits on every implementation); planning, the verify
+// scan and the re-limiting passes run on the calling thread. Without `stages`: on the CPU.
+RenderedTrack render_track(const AudioTrack& equalized, double gain_db, const RenderSettings& settings,
+                           std::uint64_t track_key, RenderStages& stages);
 RenderedTrack render_track(const AudioTrack& equalized, double gain_db, const RenderSettings& settings,
                            std::uint64_t track_key);
 
