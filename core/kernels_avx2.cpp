@@ -16,7 +16,7 @@ static_assert(std::is_trivially_default_constructible_v<gloss::kernels::TileStat
 namespace gloss::kernels {
 
 const KernelTable& avx2_kernels() {
-  static const KernelTable table{&meter_block_tile, &true_peak_segment};
+  static const KernelTable table{&meter_block_tile, &true_peak_segment, &true_peak_range};
   return table;
 }
 

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include <tbb/parallel_for.h>
+
 #include "detmath.hpp"
+#include "kernel_isa.hpp"
 #include "filter_design.hpp"
 
 namespace gloss {
@@ -58,77 +61,57 @@ std::int64_t frame_of(const kernels::TruePeakFilter& f, std::int64_t i) {
 }
 
 void add_overs(const kernels::TruePeakFilter& f, const ChannelView& v, std::int64_t first, std::int64_t last,
-               double allowance, double limit, TruePeakScan& scan) {
+               double allowance, double limit, std::vector<PeakOver>& overs, double& highest) {
   for (std::int64_t i = first; i < last; ++i) {
     const double bound = position_peak(f, v, i) * allowance;
-    scan.highest = std::max(scan.highest, bound);
-    if (bound > limit) scan.overs.push_back({frame_of(f, i), bound});
+    highest = std::max(highest, bound);
+    if (bound > limit) overs.push_back({frame_of(f, i), bound});
   }
 }
 
-// gloss's precise detector over the whole channel (the meter's kernel), positions examined
-// only in segments that are over.
-void scan_precise(const float* x, std::int64_t frames, double limit, TruePeakScan& scan) {
-  const kernels::TruePeakFilter& f = precise_filter();
-  const ChannelView view{x, frames, false};
-  const std::int64_t positions = kernels::true_peak_positions(f, frames);
-  for (std::int64_t s = 0; s < kernels::true_peak_segments(f, frames); ++s) {
-    const double peak = kernels::true_peak_segment(f, x, frames, s);
-    scan.precise = std::max(scan.precise, peak);
-    scan.highest = std::max(scan.highest, peak);
-    if (peak <= limit) continue;
-    const std::size_t before = scan.overs.size();
-    const std::int64_t first = s * kernels::kTruePeakSegment;
-    add_overs(f, view, first, std::min(first + kernels::kTruePeakSegment, positions), kBetweenPreciseInstants,
-              limit, scan);
-    if (scan.overs.size() == before) {  // the refinement found more than the grid: never let it slip
-      std::int64_t loudest = first;
-      for (std::int64_t i = first; i < std::min(first + kernels::kTruePeakSegment, positions); ++i)
-        if (position_peak(f, view, i) > position_peak(f, view, loudest)) loudest = i;
-      scan.overs.push_back({frame_of(f, loudest), peak});
-    }
+// One detector over one segment of one channel: its reading, and where it is over.
+struct SegmentResult {
+  double reading = 0;
+  std::vector<PeakOver> overs;
+};
+
+enum class Detector { precise, ebur128, swr };
+
+// The detector's reading of positions [first, last) by the fastest kernel copy, then, only
+// when it is over, position by position to find where.
+SegmentResult scan_segment(Detector d, const kernels::TruePeakFilter& f, const float* x, std::int64_t frames,
+                           std::int64_t first, std::int64_t last, double limit) {
+  static const kernels::KernelTable& table = kernel_table(best_kernel_isa());
+  SegmentResult r;
+  // The plain swresample grid is 16x: the continuous curve between instants can be higher.
+  const double allowance = d == Detector::ebur128 ? 1.0 : kBetweenPreciseInstants;
+  const double grid = table.true_peak_range(f, x, frames, first, last);
+  r.reading = d == Detector::swr ? grid * allowance : grid;
+  if (r.reading <= limit) return r;
+  double ignored = 0;
+  add_overs(f, {x, frames, false}, first, last, allowance, limit, r.overs, ignored);
+  if (r.overs.empty()) {  // the refinement found more than the grid: never let it slip
+    std::int64_t loudest = first;
+    const ChannelView view{x, frames, false};
+    for (std::int64_t i = first; i < last; ++i)
+      if (position_peak(f, view, i) > position_peak(f, view, loudest)) loudest = i;
+    r.overs.push_back({frame_of(f, loudest), r.reading});
   }
+  return r;
 }
 
-// The libebur128-style detector over every position: its reading is its grid's maximum.
-template <int Phases, int Taps>
-void scan_plain(const kernels::TruePeakFilter& f, const float* x, std::int64_t frames, double limit,
-                TruePeakScan& scan) {
-  double y[Phases];
-  const std::int64_t positions = kernels::true_peak_positions(f, frames);
-  for (std::int64_t i = 0; i < positions; ++i) {
-    kernels::interpolate_position<Phases, Taps>(f.coeff, x, frames, i, y);
-    double peak = 0;
-    for (int p = 0; p < Phases; ++p) peak = std::max(peak, std::fabs(y[p]));
-    scan.highest = std::max(scan.highest, peak);
-    if (peak > limit) scan.overs.push_back({frame_of(f, i), peak});
-  }
-}
-
-void scan_ebur128_style(const kernels::TruePeakFilter& f, const float* x, std::int64_t frames, double limit,
-                        TruePeakScan& scan) {
-  if (f.phases == 4) scan_plain<4, 13>(f, x, frames, limit, scan);
-  if (f.phases == 2) scan_plain<2, 25>(f, x, frames, limit, scan);
-}
-
-// The swresample-shaped detector: the interior by segments with the vectorised kernel (zeros
-// past the ends never matter there), the positions whose filter reaches past either end with
-// the signal mirrored, one by one.
-void scan_swr_style(const float* x, std::int64_t frames, double limit, TruePeakScan& scan) {
+// The swresample-shaped detector at both ends of a channel, where swresample pads by
+// mirroring the signal (positions whose filter reaches past an end).
+SegmentResult scan_mirrored_ends(const float* x, std::int64_t frames, double limit) {
   const kernels::TruePeakFilter& f = swr_filter();
+  const ChannelView view{x, frames, true};
   const std::int64_t positions = frames + f.taps - 1;
   const std::int64_t head_end = std::min<std::int64_t>(positions, 2 * f.taps);
   const std::int64_t tail_start = std::max(head_end, positions - 2 * f.taps);
-  const ChannelView mirrored{x, frames, true};
-  add_overs(f, mirrored, 0, head_end, kBetweenPreciseInstants, limit, scan);
-  add_overs(f, mirrored, tail_start, positions, kBetweenPreciseInstants, limit, scan);
-  const ChannelView plain{x, frames, false};
-  for (std::int64_t first = head_end; first < tail_start; first += kernels::kTruePeakSegment) {
-    const std::int64_t last = std::min(first + kernels::kTruePeakSegment, tail_start);
-    const double peak = kernels::true_peak_plain<16, 32>(f.coeff, x, frames, first, last) * kBetweenPreciseInstants;
-    scan.highest = std::max(scan.highest, peak);
-    if (peak > limit) add_overs(f, plain, first, last, kBetweenPreciseInstants, limit, scan);
-  }
+  SegmentResult r;
+  add_overs(f, view, 0, head_end, kBetweenPreciseInstants, limit, r.overs, r.reading);
+  add_overs(f, view, tail_start, positions, kBetweenPreciseInstants, limit, r.overs, r.reading);
+  return r;
 }
 
 double sinc(double x) {
@@ -177,13 +160,38 @@ kernels::TruePeakFilter design_swr_style_true_peak() {
 }
 
 TruePeakScan scan_true_peak(const AudioTrack& track, double limit) {
-  TruePeakScan scan;
   const kernels::TruePeakFilter ebur128_style = design_ebur128_style_true_peak(track.sample_rate);
+  struct Task {
+    Detector detector;
+    const kernels::TruePeakFilter* filter;  // nullptr: the mirrored ends
+    int channel;
+    std::int64_t first, last;
+  };
+  std::vector<Task> tasks;
   for (int c = 0; c < track.channels; ++c) {
-    const float* x = track.channel(c).data();
-    scan_precise(x, track.frames, limit, scan);
-    scan_ebur128_style(ebur128_style, x, track.frames, limit, scan);
-    scan_swr_style(x, track.frames, limit, scan);
+    for (auto [d, f] : {std::pair{Detector::precise, &precise_filter()}, std::pair{Detector::swr, &swr_filter()},
+                        std::pair{Detector::ebur128, &ebur128_style}}) {
+      if (f->phases == 0) continue;
+      const std::int64_t positions = kernels::true_peak_positions(*f, track.frames);
+      for (std::int64_t first = 0; first < positions; first += kernels::kTruePeakSegment)
+        tasks.push_back({d, f, c, first, std::min(first + kernels::kTruePeakSegment, positions)});
+    }
+    tasks.push_back({Detector::swr, nullptr, c, 0, 0});
+  }
+  // Segments run on any thread; results land by task index and are merged in order, so the
+  // scan is the same whatever the thread count.
+  std::vector<SegmentResult> results(tasks.size());
+  tbb::parallel_for(std::size_t{0}, tasks.size(), [&](std::size_t k) {
+    const Task& t = tasks[k];
+    const float* x = track.channel(t.channel).data();
+    results[k] = t.filter == nullptr ? scan_mirrored_ends(x, track.frames, limit)
+                                     : scan_segment(t.detector, *t.filter, x, track.frames, t.first, t.last, limit);
+  });
+  TruePeakScan scan;
+  for (std::size_t k = 0; k < tasks.size(); ++k) {
+    if (tasks[k].detector == Detector::precise) scan.precise = std::max(scan.precise, results[k].reading);
+    scan.highest = std::max(scan.highest, results[k].reading);
+    scan.overs.insert(scan.overs.end(), results[k].overs.begin(), results[k].overs.end());
   }
   return scan;
 }

@@ -14,6 +14,8 @@ struct KernelTable {
   void (*block_tile)(const MeterPlan& plan, const float* samples, std::int64_t tile, double* weighted_energy,
                      double* mono_energy, TileStats& stats);
   double (*true_peak)(const TruePeakFilter& filter, const float* channel, std::int64_t frames, std::int64_t segment);
+  double (*true_peak_range)(const TruePeakFilter& filter, const float* channel, std::int64_t frames, std::int64_t first,
+                            std::int64_t last);
 };
 
 const KernelTable& baseline_kernels();

@@ -160,5 +160,21 @@ GLOSS_HD double true_peak_segment(const TruePeakFilter& f, const float* x, std::
   return -1;  // unreachable: make_meter_work() refuses shapes without a form above
 }
 
+// Largest |y| over interpolator positions [s0, s1) for the shapes the render chain's verify
+// scan uses (core/true_peak_scan.cpp): the libebur128-shaped 4x13 and 2x25, the
+// swresample-shaped 16x32 (plain), and the precise 16x64 (refined). -1 for any other shape.
+GLOSS_HD double true_peak_range(const TruePeakFilter& f, const float* x, std::int64_t frames, std::int64_t s0,
+                                std::int64_t s1) {
+  if (f.refine) {
+    if (f.phases == 16 && f.taps == 64)
+      return true_peak_refined<16, 64>(f.coeff, x, frames, s0, s1, true_peak_positions(f, frames));
+    return -1;
+  }
+  if (f.phases == 4 && f.taps == 13) return true_peak_plain<4, 13>(f.coeff, x, frames, s0, s1);
+  if (f.phases == 2 && f.taps == 25) return true_peak_plain<2, 25>(f.coeff, x, frames, s0, s1);
+  if (f.phases == 16 && f.taps == 32) return true_peak_plain<16, 32>(f.coeff, x, frames, s0, s1);
+  return -1;
+}
+
 }  // namespace GLOSS_KERNEL_ISA
 }  // namespace gloss::kernels
