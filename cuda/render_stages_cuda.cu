@@ -15,7 +15,9 @@
 #include <cuda_runtime.h>
 
 #include <cstdint>
+#include <exception>
 #include <mutex>
+#include <new>
 #include <span>
 #include <string>
 
@@ -89,6 +91,8 @@ __global__ void resample_kernel(kernels::ResampleShape shape, const double* coef
                           range_end(first, kResampleRange, out_frames));
 }
 
+// quantize_range keeps a dither chunk on the stack (3 KB of local memory per thread); the
+// driver grows the per-thread stack for the launch as needed.
 __global__ void quantize_kernel(const kernels::QuantizeParams* params, const float* x, int channels,
                                 std::int64_t frames, std::int32_t* out, std::int64_t* clipped) {
   const std::int64_t ranges = (frames + kQuantizeRange - 1) / kQuantizeRange;
@@ -153,12 +157,25 @@ struct CudaRenderStages::Impl {
   std::mutex mutex;
   std::string broken;  // set after an error that leaves the device's context unusable
 
-  // Under the mutex: the device current on this host thread, no stale error.
-  void enter(const std::string& name) {
-    if (!broken.empty())
-      throw Error(name + " failed earlier in this run (" + broken + "); restart gloss or use --device cpu");
-    GLOSS_CUDA_CHECK(cudaSetDevice(device));
-    static_cast<void>(cudaGetLastError());  // nothing is in flight between calls: only a stale status
+  std::string name() const { return "cuda:" + std::to_string(device); }
+
+  // Runs one stage's device work under the mutex, with this device current on the calling
+  // host thread. A failure names the track, the stage and the device (the master report lists
+  // it as that track's error); the host checks before it keep the CPU stages' words.
+  template <typename Work>
+  void run(const AudioTrack& track, const char* stage, Work&& work) {
+    std::lock_guard<std::mutex> lock(mutex);
+    try {
+      if (!broken.empty())
+        throw Error(name() + " failed earlier in this run (" + broken + "); restart gloss or use --device cpu");
+      GLOSS_CUDA_CHECK(cudaSetDevice(device));
+      static_cast<void>(cudaGetLastError());  // nothing is in flight between calls: only a stale status
+      work();
+    } catch (const std::bad_alloc&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw Error(track.name + ": " + stage + " on " + name() + " failed: " + e.what());
+    }
   }
 
   void launched(const char* what) {
@@ -195,7 +212,7 @@ CudaRenderStages::CudaRenderStages(int device) : impl_(std::make_unique<Impl>())
 
 CudaRenderStages::~CudaRenderStages() = default;
 
-std::string CudaRenderStages::name() const { return "cuda:" + std::to_string(impl_->device); }
+std::string CudaRenderStages::name() const { return impl_->name(); }
 
 AudioTrack CudaRenderStages::limit(const AudioTrack& input, const kernels::LimiterShape& shape,
                                    const std::vector<std::int64_t>& caps, std::vector<std::int64_t>& gains,
@@ -208,9 +225,7 @@ AudioTrack CudaRenderStages::limit(const AudioTrack& input, const kernels::Limit
   const std::int64_t positions = kernels::limiter_positions(shape, frames);
   AudioTrack output = shaped_like(input, input.sample_rate, frames);
   gains.assign(static_cast<std::size_t>(frames), kernels::kUnityGain);
-  {
-    std::lock_guard<std::mutex> lock(impl_->mutex);
-    impl_->enter(name());
+  impl_->run(input, "the limiter", [&] {
     DeviceBuffer<kernels::LimiterShape> d_shape(1);
     d_shape.upload(&shape, 1, 0);
     DeviceBuffer<float> samples(input.samples);
@@ -241,7 +256,7 @@ AudioTrack CudaRenderStages::limit(const AudioTrack& input, const kernels::Limit
     impl_->finish("cudaDeviceSynchronize() after the limiter kernels");
     d_gains.download(gains.data(), gains.size(), 0);
     limited.download(output.samples.data(), output.samples.size(), 0);
-  }
+  });
   stats = limiter_stats(gains, input.sample_rate);
   return output;
 }
@@ -253,20 +268,20 @@ AudioTrack CudaRenderStages::resample(const Resampler& src, const AudioTrack& tr
   const std::int64_t out_frames = src.output_frames(track.frames);
   AudioTrack out = shaped_like(track, src.out_rate(), out_frames);
   const std::span<const double> coefficients = src.coefficients();
-  std::lock_guard<std::mutex> lock(impl_->mutex);
-  impl_->enter(name());
-  DeviceBuffer<double> d_coeff(coefficients.size());
-  d_coeff.upload(coefficients.data(), coefficients.size(), 0);
-  DeviceBuffer<float> in(track.samples);
-  DeviceBuffer<float> d_out(out.samples.size());
-  const std::int64_t threads = ranges_of(out_frames, kResampleRange) * track.channels;
-  if (threads > 0) {
-    resample_kernel<<<grid_for(threads), kBlock>>>(src.shape(), d_coeff.data(), in.data(), track.channels,
-                                                   track.frames, d_out.data(), out_frames);
-    impl_->launched("resample_kernel<<<>>>");
-  }
-  impl_->finish("cudaDeviceSynchronize() after the resample kernel");
-  d_out.download(out.samples.data(), out.samples.size(), 0);
+  impl_->run(track, "sample-rate conversion", [&] {
+    DeviceBuffer<double> d_coeff(coefficients.size());
+    d_coeff.upload(coefficients.data(), coefficients.size(), 0);
+    DeviceBuffer<float> in(track.samples);
+    DeviceBuffer<float> d_out(out.samples.size());
+    const std::int64_t threads = ranges_of(out_frames, kResampleRange) * track.channels;
+    if (threads > 0) {
+      resample_kernel<<<grid_for(threads), kBlock>>>(src.shape(), d_coeff.data(), in.data(), track.channels,
+                                                     track.frames, d_out.data(), out_frames);
+      impl_->launched("resample_kernel<<<>>>");
+    }
+    impl_->finish("cudaDeviceSynchronize() after the resample kernel");
+    d_out.download(out.samples.data(), out.samples.size(), 0);
+  });
   return out;
 }
 
@@ -282,9 +297,7 @@ std::vector<std::int32_t> CudaRenderStages::quantize(const AudioTrack& track, co
   const std::int64_t threads = shaped ? channels : ranges_of(frames, kQuantizeRange) * channels;
   std::vector<std::int32_t> pcm(track.samples.size());
   std::vector<std::int64_t> clipped(static_cast<std::size_t>(threads));
-  {
-    std::lock_guard<std::mutex> lock(impl_->mutex);
-    impl_->enter(name());
+  impl_->run(track, "dither and quantization", [&] {
     DeviceBuffer<kernels::QuantizeParams> d_params(params);
     DeviceBuffer<float> x(track.samples);
     DeviceBuffer<std::int32_t> out(pcm.size());
@@ -301,7 +314,7 @@ std::vector<std::int32_t> CudaRenderStages::quantize(const AudioTrack& track, co
     impl_->finish("cudaDeviceSynchronize() after the quantize kernel");
     out.download(pcm.data(), pcm.size(), 0);
     d_clipped.download(clipped.data(), clipped.size(), 0);
-  }
+  });
   for (const std::int64_t n : clipped) stats.clipped += n;  // integers: any order
   return pcm;
 }
