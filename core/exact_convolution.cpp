@@ -287,10 +287,9 @@ ExactConvolver::Scratch ExactConvolver::make_scratch() const {
   const std::size_t n = static_cast<std::size_t>(s.fft_size);
   const std::size_t bins = n / 2 + 1;
   Scratch out;
-  out.signal.resize(n * static_cast<std::size_t>(s.signal_limbs));
+  out.time.resize(n * static_cast<std::size_t>(std::max(s.signal_limbs, s.weights)));
   out.spectra.resize(2 * bins * static_cast<std::size_t>(s.signal_limbs));
   out.products.resize(2 * bins * static_cast<std::size_t>(s.weights));
-  out.result.resize(n * static_cast<std::size_t>(s.weights));
   return out;
 }
 
@@ -467,10 +466,10 @@ double ExactConvolver::run_blocks(std::span<const float> x, std::span<float> out
   const std::int64_t abs_sum = fir_->tap_abs_sum();
   double worst = 0;
   for (std::int64_t b = first; b < last; ++b) {
-    const auto peak = static_cast<std::int64_t>(steps_->split(s, x, b, scratch.signal.data()));
-    engine_.forward(s.fft_size, s.signal_limbs, scratch.signal.data(), scratch.spectra.data());
+    const auto peak = static_cast<std::int64_t>(steps_->split(s, x, b, scratch.time.data()));
+    engine_.forward(s.fft_size, s.signal_limbs, scratch.time.data(), scratch.spectra.data());
     steps_->multiply(scratch.spectra.data(), spectra_.data(), scratch.products.data(), bins);
-    engine_.inverse(s.fft_size, s.weights, scratch.products.data(), scratch.result.data());
+    engine_.inverse(s.fft_size, s.weights, scratch.products.data(), scratch.time.data());
     // The block's peak |x_q| bounds every output: |y| <= peak * sum |h_q|. Below 2^61 the
     // double-only finish applies (the same bits as the 128-bit one, only faster).
     const bool narrow = static_cast<k::ExactInt>(peak) * abs_sum < k::kNarrowOutputLimit;
@@ -478,10 +477,10 @@ double ExactConvolver::run_blocks(std::span<const float> x, std::span<float> out
     if (narrow) {
       const std::int64_t start = b * s.hop;
       const auto count = static_cast<std::int32_t>(std::min<std::int64_t>(s.hop, frames - start));
-      block_worst = steps_->finish(s, scratch.result.data() + (s.taps - 1), out.data() + start, count);
+      block_worst = steps_->finish(s, scratch.time.data() + (s.taps - 1), out.data() + start, count);
     } else {
       for (std::int32_t i = 0; i < s.hop; ++i) {
-        const double d = k::finish_position(s, scratch.result.data(), frames, b, i, out.data());
+        const double d = k::finish_position(s, scratch.time.data(), frames, b, i, out.data());
         block_worst = d <= block_worst ? block_worst : d;
       }
     }
