@@ -10,6 +10,8 @@
 // comparison with a multi-threaded gloss run. Exit status: 0 when every file was measured,
 // 1 when some failed, 2 on a usage error.
 // --decode-only: decode and discard (what decoding alone costs; values printed are meaningless).
+// --precise: the same columns with 6 decimals (scripts/bench/loudnorm-side-by-side.sh compares
+// true peaks against a ceiling, where 2 decimals would hide small overs).
 #include <ebur128.h>
 #include <sndfile.h>
 
@@ -32,6 +34,7 @@ struct Result {
 };
 
 bool g_decode_only = false;
+bool g_precise = false;
 
 Result measure(const char* path) {
   Result r;
@@ -82,7 +85,7 @@ Result measure(const char* path) {
 }
 
 int usage() {
-  std::fprintf(stderr, "usage: ebur128-scan [--threads N] [--decode-only] FILE...\n");
+  std::fprintf(stderr, "usage: ebur128-scan [--threads N] [--decode-only] [--precise] FILE...\n");
   return 2;
 }
 
@@ -101,6 +104,8 @@ int main(int argc, char** argv) {
       if (threads < 1) return usage();
     } else if (std::strcmp(argv[i], "--decode-only") == 0) {
       g_decode_only = true;
+    } else if (std::strcmp(argv[i], "--precise") == 0) {
+      g_precise = true;
     } else if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
       usage();
       return 0;
@@ -124,7 +129,10 @@ int main(int argc, char** argv) {
   int failed = 0;
   for (std::size_t i = 0; i < files.size(); ++i) {
     const Result& r = results[i];
-    if (r.ok)
+    if (r.ok && g_precise)
+      std::printf("%12.6f LUFS  %10.6f LU  %11.6f dBTP  %9.2f s  %s\n", r.integrated, r.range, r.true_peak_db,
+                  r.seconds, files[i]);
+    else if (r.ok)
       std::printf("%8.2f LUFS  %6.2f LU  %7.2f dBTP  %9.2f s  %s\n", r.integrated, r.range, r.true_peak_db,
                   r.seconds, files[i]);
     else {
