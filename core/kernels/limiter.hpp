@@ -48,22 +48,55 @@ GLOSS_HD std::int64_t limiter_positions(const LimiterShape& s, std::int64_t fram
   return s.detector.phases == 0 ? 0 : true_peak_positions(s.detector, frames);
 }
 
+// A detected peak stored as float, rounded up so the detector never reads lower than it computed.
+GLOSS_HD float round_up_to_float(double peak) {
+  const float f = static_cast<float>(peak);
+  return f < peak ? f * (1 + 0x1p-23f) : f;
+}
+
+// M[at] for one position, from the scalar interpolator (near the track's start and end).
+template <int Phases, int Taps>
+GLOSS_HD void detect_position(const double* coeff, const float* x, std::int64_t frames, std::int64_t at, float* m) {
+  double y[Phases];
+  interpolate_position<Phases, Taps>(coeff, x, frames, at, y);
+  double peak = 0;
+  for (int p = 0; p < Phases; ++p) {
+    const double a = y[p] < 0 ? -y[p] : y[p];
+    if (a > peak) peak = a;
+  }
+  const float v = round_up_to_float(peak);
+  if (v > m[at]) m[at] = v;
+}
+
 // M[i] for positions [first, last) of one channel, combined by max into `m` (zero it first).
+// Positions whose whole history lies inside the track run in lanes of kTruePeakLanes (the
+// same sum per position, in the same order, as the scalar form: only faster).
 template <int Phases, int Taps>
 GLOSS_HD void detect_positions(const double* coeff, const float* x, std::int64_t frames,
                                std::int64_t first, std::int64_t last, float* m) {
-  double y[Phases];
-  for (std::int64_t i = first; i < last; ++i) {
-    interpolate_position<Phases, Taps>(coeff, x, frames, i, y);
-    double peak = 0;
+  constexpr int W = kTruePeakLanes;
+  std::int64_t i = first;
+  for (; i < last && i < Taps - 1; ++i) detect_position<Phases, Taps>(coeff, x, frames, i, m);
+  const std::int64_t lane_end = last < frames ? last : frames;
+  for (; i + W <= lane_end; i += W) {
+    const float* h = x + i;
+    double peak[W];
+    for (int w = 0; w < W; ++w) peak[w] = 0;
     for (int p = 0; p < Phases; ++p) {
-      const double a = y[p] < 0 ? -y[p] : y[p];
-      if (a > peak) peak = a;
+      GLOSS_SIMD
+      for (int w = 0; w < W; ++w) {
+        double sum = 0;
+        for (int k = 0; k < Taps; ++k) sum += coeff[k * Phases + p] * static_cast<double>(h[w - k]);
+        const double a = sum < 0 ? -sum : sum;
+        peak[w] = a > peak[w] ? a : peak[w];
+      }
     }
-    const float rounded_up = static_cast<float>(peak) < peak ? static_cast<float>(peak) * (1 + 0x1p-23f)
-                                                              : static_cast<float>(peak);
-    if (rounded_up > m[i]) m[i] = rounded_up;
+    for (int w = 0; w < W; ++w) {
+      const float v = round_up_to_float(peak[w]);
+      if (v > m[i + w]) m[i + w] = v;
+    }
   }
+  for (; i < last; ++i) detect_position<Phases, Taps>(coeff, x, frames, i, m);
 }
 
 GLOSS_HD void limiter_detect(const LimiterShape& s, const float* x, std::int64_t frames,
