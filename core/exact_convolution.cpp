@@ -287,9 +287,9 @@ ExactConvolver::Scratch ExactConvolver::make_scratch() const {
   const std::size_t n = static_cast<std::size_t>(s.fft_size);
   const std::size_t bins = n / 2 + 1;
   Scratch out;
-  out.time.resize(n * static_cast<std::size_t>(std::max(s.signal_limbs, s.weights)));
-  out.spectra.resize(2 * bins * static_cast<std::size_t>(s.signal_limbs));
-  out.products.resize(2 * bins * static_cast<std::size_t>(s.weights));
+  const auto rows = static_cast<std::size_t>(std::max(s.signal_limbs, s.weights));
+  out.time.resize(n * rows);
+  out.frequency.resize(2 * bins * rows);
   return out;
 }
 
@@ -467,9 +467,9 @@ double ExactConvolver::run_blocks(std::span<const float> x, std::span<float> out
   double worst = 0;
   for (std::int64_t b = first; b < last; ++b) {
     const auto peak = static_cast<std::int64_t>(steps_->split(s, x, b, scratch.time.data()));
-    engine_.forward(s.fft_size, s.signal_limbs, scratch.time.data(), scratch.spectra.data());
-    steps_->multiply(scratch.spectra.data(), spectra_.data(), scratch.products.data(), bins);
-    engine_.inverse(s.fft_size, s.weights, scratch.products.data(), scratch.time.data());
+    engine_.forward(s.fft_size, s.signal_limbs, scratch.time.data(), scratch.frequency.data());
+    steps_->multiply(scratch.frequency.data(), spectra_.data(), scratch.frequency.data(), bins);  // in place
+    engine_.inverse(s.fft_size, s.weights, scratch.frequency.data(), scratch.time.data());
     // The block's peak |x_q| bounds every output: |y| <= peak * sum |h_q|. Below 2^61 the
     // double-only finish applies (the same bits as the 128-bit one, only faster).
     const bool narrow = static_cast<k::ExactInt>(peak) * abs_sum < k::kNarrowOutputLimit;

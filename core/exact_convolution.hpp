@@ -148,12 +148,11 @@ class ExactConvolver {
  public:
   ExactConvolver(std::shared_ptr<const ExactFir> fir, FftEngine& engine, KernelIsa isa = best_kernel_isa());
 
-  // One block's buffers. The signal limbs are dead once transformed, so the inverse results
-  // reuse their rows: a smaller working set for the caches.
+  // One block's buffers, each reused in place: the signal limbs are dead once transformed and
+  // their spectra once multiplied (a smaller working set for the caches).
   struct Scratch {
-    std::vector<double> time;      // max(Lx, W) x N: signal limbs, then inverse results
-    std::vector<double> spectra;   // Lx x (N/2+1) complex
-    std::vector<double> products;  // W x (N/2+1) complex
+    std::vector<double> time;       // max(Lx, W) x N: signal limbs, then inverse results
+    std::vector<double> frequency;  // max(Lx, W) x (N/2+1) complex: spectra, then products
   };
   Scratch make_scratch() const;
 

@@ -152,9 +152,17 @@ GLOSS_HD void split_signal_position(const ExactConvShape& s, const std::int32_t*
 
 // Spectrum bin k of every weight's product: P_w = sum over i + j = w of X_i * H_j, i ascending.
 // Complex values are interleaved (re, im); spectra of one block lie `bins` complex values apart.
+// The bin's signal values are read before any product is written, so p may be x (in place).
 // (The limb counts are arguments so that a caller can make them compile-time constants.)
 GLOSS_HD void multiply_bin_limbs(int signal_limbs, int tap_limbs, const double* x, const double* h, double* p,
                                  std::int64_t bins, std::int64_t k) {
+  double x_re[kMaxLimbs];
+  double x_im[kMaxLimbs];
+  GLOSS_EXACT_UNROLL
+  for (int i = 0; i < signal_limbs; ++i) {
+    x_re[i] = x[2 * (i * bins + k)];
+    x_im[i] = x[2 * (i * bins + k) + 1];
+  }
   GLOSS_EXACT_UNROLL
   for (int w = 0; w < signal_limbs + tap_limbs - 1; ++w) {
     double re = 0;
@@ -163,10 +171,9 @@ GLOSS_HD void multiply_bin_limbs(int signal_limbs, int tap_limbs, const double* 
     for (int i = 0; i < signal_limbs; ++i) {
       const int j = w - i;
       if (j < 0 || j >= tap_limbs) continue;
-      const double* a = x + 2 * (i * bins + k);
       const double* b = h + 2 * (j * bins + k);
-      re += a[0] * b[0] - a[1] * b[1];
-      im += a[0] * b[1] + a[1] * b[0];
+      re += x_re[i] * b[0] - x_im[i] * b[1];
+      im += x_re[i] * b[1] + x_im[i] * b[0];
     }
     p[2 * (w * bins + k)] = re;
     p[2 * (w * bins + k) + 1] = im;
