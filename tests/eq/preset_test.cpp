@@ -168,14 +168,17 @@ TEST(EqPreset, MissingFileIsAPresetError) {
   }
 }
 
-// Every shipped example parses, resolves by its bare name, and designs within 0.05 dB.
+// Every shipped preset parses, resolves by its bare name, and designs within 0.05 dB; the EQ
+// examples have bands (the delivery presets are flat).
 TEST(EqPreset, ShippedExamples) {
   int count = 0;
   for (const fs::directory_entry& e : fs::recursive_directory_iterator(GLOSS_PRESETS_SOURCE_DIR)) {
     if (e.path().extension() != ".toml") continue;
     ++count;
     const gloss::cli::Preset p = gloss::cli::load_preset(e.path());
-    EXPECT_FALSE(p.eq.bands.empty()) << e.path();
+    if (e.path().parent_path().filename() == "eq-examples") {
+      EXPECT_FALSE(p.eq.bands.empty()) << e.path();
+    }
     EXPECT_EQ(fs::canonical(gloss::cli::resolve_preset(e.path().stem().string())), fs::canonical(e.path()));
     for (int rate : {44100, 48000, 96000}) {
       const gloss::FirDesign fir = gloss::design_eq_fir(p.eq, rate);
@@ -191,3 +194,48 @@ TEST(EqPreset, ShippedExamples) {
 }
 
 }  // namespace
+
+// The delivery sections: values, defaults left unset, and strict errors with file:line:col.
+TEST(MasterPreset, SectionsParseAndErrorsNameTheKey) {
+  const gloss::cli::Preset p = gloss::cli::parse_preset(
+      "[loudness]\ntarget = -16\nceiling = -1.5\nmode = \"track\"\n[limiter]\nrelease = 80\n"
+      "[output]\nrate = 44100\nbits = 16\nnoise_shaping = \"f-weighted\"\n",
+      "mine.toml");
+  EXPECT_EQ(p.master.target_lufs, -16.0);
+  EXPECT_EQ(p.master.ceiling_dbtp, -1.5);
+  EXPECT_EQ(p.master.mode, gloss::GainMode::track);
+  EXPECT_EQ(p.master.release_ms, 80.0);
+  EXPECT_FALSE(p.master.lookahead_ms.has_value());
+  EXPECT_EQ(p.master.rate, 44100);
+  EXPECT_EQ(p.master.bits, 16);
+  EXPECT_EQ(p.master.noise_shaping, gloss::NoiseShaping::f_weighted);
+  EXPECT_FALSE(p.master.format.has_value());
+  auto error_of = [](const std::string& text) {
+    try {
+      gloss::cli::parse_preset(text, "bad.toml");
+    } catch (const PresetError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(error_of("[loudness]\ntarget = 3\n"), "bad.toml:2:10: loudness.target: must be -70..0 LUFS, got 3");
+  EXPECT_NE(error_of("[loudness]\nmode = \"loud\"\n").find("loudness.mode: \"loud\" is not allowed; allowed: album, track"),
+            std::string::npos);
+  EXPECT_NE(error_of("[output]\nbits = 20\n").find("output.bits: must be 16, 24 or 32"), std::string::npos);
+  EXPECT_NE(error_of("[limiter]\nattack = 5\n").find("limiter.attack: unknown key in [limiter]"), std::string::npos);
+  EXPECT_NE(error_of("[output]\ndither = \"yes\"\n").find("output.dither: must be true or false"), std::string::npos);
+}
+
+TEST(MasterPreset, DeliveryPresetsSayWhatTheirNamesPromise) {
+  auto load = [](const std::string& name) { return gloss::cli::load_preset(gloss::cli::resolve_preset(name)).master; };
+  EXPECT_EQ(load("streaming").target_lufs, -14.0);
+  EXPECT_EQ(load("apple").target_lufs, -16.0);
+  EXPECT_EQ(load("ebu-r128").target_lufs, -23.0);
+  EXPECT_EQ(load("atsc-a85").target_lufs, -24.0);
+  EXPECT_EQ(load("atsc-a85").ceiling_dbtp, -2.0);
+  EXPECT_EQ(load("podcast").mode, gloss::GainMode::track);
+  const auto cd = load("cd");
+  EXPECT_EQ(cd.rate, 44100);
+  EXPECT_EQ(cd.bits, 16);
+  EXPECT_EQ(cd.ceiling_dbtp, -0.3);
+}
