@@ -207,6 +207,29 @@ std::optional<TrackAnalysis> write_and_verify(Work& w, MasteredTrack& row, Backe
   return a;
 }
 
+// A delivered loudness more than 0.1 LU under the target is never silent: the limiting budget
+// stopped the make-up passes (the limiter took more loudness than the gain could give back
+// within max_limiting), and the report says so.
+void report_shortfall(MasteredAlbum& album, const MasterSettings& s) {
+  constexpr double kTolerance = 0.1;  // LU
+  auto explain = [&](MasteredTrack& t, double achieved) {
+    const double short_by = s.gain.target_lufs - achieved;
+    if (!std::isfinite(achieved) || short_by <= kTolerance) return;
+    t.plan.target_lowered = true;
+    t.plan.reason += fmt::format("; delivered {:.2f} LUFS, {:.2f} LU under the target: reaching it would need more "
+                                 "than the {:.1f} dB limiting budget (max_limiting)",
+                                 achieved, short_by, s.gain.max_limiting_db);
+  };
+  if (s.gain.mode == GainMode::track) {
+    for (MasteredTrack& t : album.tracks)
+      if (t.ok() && t.after) explain(t, t.after->integrated_lufs);
+    return;
+  }
+  if (std::isfinite(album.album_lufs_after) && s.gain.target_lufs - album.album_lufs_after > kTolerance)
+    for (MasteredTrack& t : album.tracks)
+      if (t.ok()) explain(t, album.album_lufs_after);
+}
+
 }  // namespace
 
 MasteredAlbum master_album(const CatalogAlbum& album, const fs::path& relative, MasterRun& run) {
@@ -299,6 +322,7 @@ MasteredAlbum master_album(const CatalogAlbum& album, const fs::path& relative, 
     work[i].equalized.reset();
   }
   out.album_lufs_after = pooled_lufs(album_after);
+  report_shortfall(out, s);
   for (std::size_t i = 0; i < rows.size(); ++i) run.progress.step(rows[i].input);
   return out;
 }
