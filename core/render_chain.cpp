@@ -48,6 +48,9 @@ Delivered quantize_track(AudioTrack at_rate, const RenderSettings& s, std::uint6
   d.dithered = spec.dither;
   QuantizeStats stats;
   d.pcm = stages.quantize(at_rate, spec, track_key, stats);
+  if (d.pcm.size() != at_rate.samples.size())
+    throw Error(fmt::format("internal error: the {} quantize stage returned {} codes for {} samples", stages.name(),
+                            d.pcm.size(), at_rate.samples.size()));
   // The delivered floats are the codes scaled by 2^-(bits-1): exact, the same on every stage.
   const double step = std::ldexp(1.0, -(s.output_bits - 1));
   d.track = std::move(at_rate);
