@@ -192,8 +192,8 @@ int run_master(const MasterOptions& o) {
     return kExitCannotStart;
   }
   if (!o.quiet)
-    fmt::print(stderr, "gloss master: {} track{} in {} album{}; preset {}: {:.1f} LUFS, {:.1f} dBTP, {} mode; render on {}, "
-               "measurements on {}\n",
+    fmt::print(stderr, "gloss master: {} track{} in {} album{}; preset {}: {:.1f} LUFS, {:.1f} dBTP, {} mode; EQ on cpu, "
+               "limiter/SRC/dither on {}, measurements on {}\n",
                catalog.track_count(), catalog.track_count() == 1 ? "" : "s", catalog.albums.size(),
                catalog.albums.size() == 1 ? "" : "s", settings.preset_name, settings.gain.target_lufs,
                settings.gain.ceiling_dbtp, to_string(settings.gain.mode), render->name(), meter->name());
