@@ -118,11 +118,12 @@ RenderedTrack render_track(const AudioTrack& equalized, double gain_db, const Re
   RenderedTrack result;
   result.resampler = src ? src->describe() : "";
   std::vector<std::int64_t> caps, gains;
+  TruePeakScanner scanner;  // later passes re-read only the segments that changed
   for (int pass = 1; pass <= s.max_passes; ++pass) {
     AudioTrack limited = stages.limit(equalized, shape, caps, gains, result.limiter);
     if (src) limited = stages.resample(*src, limited);
     Delivered delivered = quantize_track(std::move(limited), s, track_key, stages);
-    const TruePeakScan scan = scan_true_peak(delivered.track, verify_limit);
+    const TruePeakScan scan = scanner.scan(delivered.track, verify_limit);
     result.passes = pass;
     result.true_peak_dbtp = detmath::amplitude_to_db(scan.precise);
     result.highest_reading_dbtp = detmath::amplitude_to_db(scan.highest);

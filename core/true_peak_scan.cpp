@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <utility>
 
 #include <tbb/parallel_for.h>
 
@@ -69,6 +71,8 @@ void add_overs(const kernels::TruePeakFilter& f, const ChannelView& v, std::int6
   }
 }
 
+}  // namespace
+
 // One detector over one segment of one channel: its reading, and where it is over.
 struct SegmentResult {
   double reading = 0;
@@ -76,6 +80,8 @@ struct SegmentResult {
 };
 
 enum class Detector { precise, ebur128, swr };
+
+namespace {
 
 // The detector's reading of positions [first, last) by the fastest kernel copy, then, only
 // when it is over, position by position to find where.
@@ -159,14 +165,49 @@ kernels::TruePeakFilter design_swr_style_true_peak() {
   return f;
 }
 
-TruePeakScan scan_true_peak(const AudioTrack& track, double limit) {
+// One unit of the scan: a detector over a segment of positions of one channel, or (filter
+// nullptr) the mirrored ends of a channel.
+struct TruePeakScanner::Task {
+  Detector detector;
+  const kernels::TruePeakFilter* filter;
+  int channel;
+  std::int64_t first, last;
+  // The samples the task reads: positions [first, last) use x[first - taps + 1 .. last - 1],
+  // the refinement one position more on each side; the mirrored ends read the first and
+  // last 2 x taps samples.
+  std::pair<std::int64_t, std::int64_t> samples(std::int64_t frames) const {
+    if (filter == nullptr) return {0, frames};  // compared in two pieces, see unchanged()
+    return {std::max<std::int64_t>(0, first - filter->taps - 1), std::min(frames, last + 1)};
+  }
+};
+
+namespace {
+
+bool same_samples(const float* a, const float* b, std::int64_t from, std::int64_t to) {
+  return to <= from || std::memcmp(a + from, b + from, static_cast<std::size_t>(to - from) * sizeof(float)) == 0;
+}
+
+}  // namespace
+
+TruePeakScanner::TruePeakScanner() = default;
+TruePeakScanner::~TruePeakScanner() = default;
+
+bool TruePeakScanner::unchanged(const Task& t, const AudioTrack& track) const {
+  if (previous_.frames != track.frames || previous_.channels != track.channels ||
+      previous_.sample_rate != track.sample_rate)
+    return false;
+  const float* now = track.channel(t.channel).data();
+  const float* before = previous_.channel(t.channel).data();
+  if (t.filter == nullptr) {
+    const std::int64_t edge = std::min<std::int64_t>(track.frames, 2 * swr_filter().taps + 1);
+    return same_samples(now, before, 0, edge) && same_samples(now, before, track.frames - edge, track.frames);
+  }
+  const auto [from, to] = t.samples(track.frames);
+  return same_samples(now, before, from, to);
+}
+
+TruePeakScan TruePeakScanner::scan(const AudioTrack& track, double limit) {
   const kernels::TruePeakFilter ebur128_style = design_ebur128_style_true_peak(track.sample_rate);
-  struct Task {
-    Detector detector;
-    const kernels::TruePeakFilter* filter;  // nullptr: the mirrored ends
-    int channel;
-    std::int64_t first, last;
-  };
   std::vector<Task> tasks;
   for (int c = 0; c < track.channels; ++c) {
     for (auto [d, f] : {std::pair{Detector::precise, &precise_filter()}, std::pair{Detector::swr, &swr_filter()},
@@ -178,11 +219,18 @@ TruePeakScan scan_true_peak(const AudioTrack& track, double limit) {
     }
     tasks.push_back({Detector::swr, nullptr, c, 0, 0});
   }
+  // A task whose samples are bit for bit those of the previous scan (same limit) keeps its
+  // result: a render pass that lowered the gain in a few places is re-read only there.
+  const bool reusable = limit == previous_limit_ && previous_results_.size() == tasks.size();
   // Segments run on any thread; results land by task index and are merged in order, so the
   // scan is the same whatever the thread count.
   std::vector<SegmentResult> results(tasks.size());
   tbb::parallel_for(std::size_t{0}, tasks.size(), [&](std::size_t k) {
     const Task& t = tasks[k];
+    if (reusable && unchanged(t, track)) {
+      results[k] = previous_results_[k];
+      return;
+    }
     const float* x = track.channel(t.channel).data();
     results[k] = t.filter == nullptr ? scan_mirrored_ends(x, track.frames, limit)
                                      : scan_segment(t.detector, *t.filter, x, track.frames, t.first, t.last, limit);
@@ -193,7 +241,15 @@ TruePeakScan scan_true_peak(const AudioTrack& track, double limit) {
     scan.highest = std::max(scan.highest, results[k].reading);
     scan.overs.insert(scan.overs.end(), results[k].overs.begin(), results[k].overs.end());
   }
+  previous_ = track;
+  previous_limit_ = limit;
+  previous_results_ = std::move(results);
   return scan;
+}
+
+TruePeakScan scan_true_peak(const AudioTrack& track, double limit) {
+  TruePeakScanner scanner;
+  return scanner.scan(track, limit);
 }
 
 }  // namespace gloss

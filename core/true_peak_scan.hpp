@@ -39,6 +39,26 @@ struct TruePeakScan {
 // under it costs one measurement per detector.
 TruePeakScan scan_true_peak(const AudioTrack& track, double limit);
 
+struct SegmentResult;
+enum class Detector;
+
+// The same scan across the render passes of one track: a segment whose samples are bit for
+// bit those of the previous scan keeps its result, so a pass that lowered the gain in a few
+// places is re-read only around them. Same results as scan_true_peak, by construction.
+class TruePeakScanner {
+ public:
+  TruePeakScanner();
+  ~TruePeakScanner();
+  TruePeakScan scan(const AudioTrack& track, double limit);
+
+ private:
+  struct Task;
+  bool unchanged(const Task& task, const AudioTrack& track) const;
+  AudioTrack previous_;
+  double previous_limit_ = -1;
+  std::vector<SegmentResult> previous_results_;
+};
+
 // libebur128's interpolator design at this rate (phases 0: none, 192 kHz and up).
 kernels::TruePeakFilter design_ebur128_style_true_peak(int sample_rate);
 
