@@ -16,6 +16,7 @@
 #include "gloss/meter.hpp"
 #include "libebur128_meter.hpp"
 #include "render_chain.hpp"
+#include "true_peak_scan.hpp"
 #include "support/signals.hpp"
 #include "ffmpeg_meter.hpp"
 
@@ -177,6 +178,31 @@ TEST(Render, SettingsAreChecked) {
   settings.noise_shaping = gloss::NoiseShaping::f_weighted;
   EXPECT_NE(gloss::check_render(settings, 96000).find("not offered"), std::string::npos);
   EXPECT_EQ(gloss::check_render(settings, 44100), "");
+}
+
+}  // namespace
+
+namespace {
+
+// The scanner re-reads only the segments whose samples changed; its answer must be the
+// fresh scan's, overs included, in the same order.
+TEST(TruePeakScanner, ReusedSegmentsGiveTheFreshAnswer) {
+  gloss::AudioTrack track = gloss::test::programme(48000, 2, 3, 8);
+  for (float& v : track.samples) v *= 1.6f;  // some segments over the limit
+  gloss::TruePeakScanner scanner;
+  const double limit = 0.9;
+  const gloss::TruePeakScan first = scanner.scan(track, limit);
+  ASSERT_FALSE(first.overs.empty());
+  for (std::int64_t n = 70000; n < 70100; ++n) track.channel(1)[n] *= 0.5f;  // one region changes
+  const gloss::TruePeakScan reused = scanner.scan(track, limit);
+  const gloss::TruePeakScan fresh = gloss::scan_true_peak(track, limit);
+  EXPECT_EQ(reused.precise, fresh.precise);
+  EXPECT_EQ(reused.highest, fresh.highest);
+  ASSERT_EQ(reused.overs.size(), fresh.overs.size());
+  for (std::size_t i = 0; i < fresh.overs.size(); ++i) {
+    EXPECT_EQ(reused.overs[i].frame, fresh.overs[i].frame) << i;
+    EXPECT_EQ(reused.overs[i].level, fresh.overs[i].level) << i;
+  }
 }
 
 }  // namespace
