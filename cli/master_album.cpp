@@ -32,7 +32,7 @@ struct Work {
   std::optional<AudioTrack> equalized;  // after the EQ (shares nothing with input)
   std::optional<TrackAnalysis> equalized_analysis;
   fs::path destination;
-  std::uint64_t key = 0;  // dither key: the album's place in the output plus the file name
+  std::uint64_t key = 0;  // dither key: the input audio's identity (not its path)
 };
 
 MeterOptions precise_meter() {
@@ -277,7 +277,7 @@ MasteredAlbum master_album(const CatalogAlbum& album, const fs::path& relative, 
     rows[i].bits = output_bits(s, work[i]);
     const fs::path name = fs::path(album.tracks[i].path.filename()).replace_extension(extension_for(rows[i].format));
     work[i].destination = run.output_root / relative / name;
-    work[i].key = fnv1a((relative / name).generic_string());
+    work[i].key = audio_identity(*work[i].input);
     const fs::path in = fs::weakly_canonical(album.tracks[i].path, ec), dest = fs::weakly_canonical(work[i].destination, ec);
     if (in == dest) rows[i].error = fmt::format("{}: the output would overwrite this input; choose another -o folder", rows[i].input);
     else if (std::string why = check_format(rows[i].format, rows[i].bits); !why.empty()) rows[i].error = rows[i].input + ": " + why;

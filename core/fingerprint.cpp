@@ -74,13 +74,21 @@ std::string first_difference(const TrackAnalysis& a, const TrackAnalysis& b) {
   return {};
 }
 
-std::uint64_t fnv1a(const std::string& bytes) {
+std::uint64_t fnv1a(const std::string& bytes) { return fnv1a(bytes.data(), bytes.size()); }
+
+std::uint64_t fnv1a(const void* data, std::size_t size) {
   std::uint64_t h = 0xcbf29ce484222325ull;
-  for (unsigned char c : bytes) {
-    h ^= c;
+  const auto* p = static_cast<const unsigned char*>(data);
+  for (std::size_t i = 0; i < size; ++i) {
+    h ^= p[i];
     h *= 0x100000001b3ull;
   }
   return h;
+}
+
+std::uint64_t audio_identity(const AudioTrack& track) {
+  const std::int64_t header[3] = {track.sample_rate, track.channels, track.frames};
+  return fnv1a(header, sizeof header) ^ fnv1a(track.samples.data(), track.samples.size() * sizeof(float));
 }
 
 }  // namespace gloss

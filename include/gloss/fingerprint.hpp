@@ -7,6 +7,7 @@
 #include <string>
 
 #include "gloss/analysis.hpp"
+#include "gloss/audio.hpp"
 
 namespace gloss {
 
@@ -17,5 +18,10 @@ std::string analysis_bits(const TrackAnalysis& a);
 std::string first_difference(const TrackAnalysis& a, const TrackAnalysis& b);
 
 std::uint64_t fnv1a(const std::string& bytes);
+std::uint64_t fnv1a(const void* data, std::size_t size);
+
+// A track's identity from its audio alone (rate, channels and every sample's bits): the same
+// wherever the file lives or however the catalog was given, different for different audio.
+std::uint64_t audio_identity(const AudioTrack& track);
 
 }  // namespace gloss

@@ -178,6 +178,15 @@ TEST_F(MasterCli, OutputIsTheSameForAnyThreadCount) {
   EXPECT_EQ(a, b);
 }
 
+// In track mode a track's gain depends on the track alone, and the dither is keyed by the
+// audio, not by the path: mastered alone or inside its album, it is the same bytes.
+TEST_F(MasterCli, TrackModeOutputDoesNotDependOnTheBatch) {
+  write_album("in/Album", SF_FORMAT_PCM_16);
+  ASSERT_EQ(gloss({"in", "-o", "whole", "--mode", "track"}).status, 0);
+  ASSERT_EQ(gloss({"in/Album/02 medium.wav", "-o", "alone", "--mode", "track", "--threads", "1"}).status, 0);
+  EXPECT_EQ(file_bytes(root_ / "whole/in/Album/02 medium.wav"), file_bytes(root_ / "alone/Album/02 medium.wav"));
+}
+
 TEST_F(MasterCli, InputsAreNeverTouchedAndBadRequestsAreRefused) {
   write_album("in/Album");
   const std::string before = file_bytes(root_ / "in/Album/03 hot.wav");
