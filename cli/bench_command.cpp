@@ -26,6 +26,7 @@
 #include "number_format.hpp"
 #include "quantizer.hpp"
 #include "render_chain.hpp"
+#include "render_stages.hpp"
 #include "resampler.hpp"
 #include "signals.hpp"
 #include "true_peak_scan.hpp"
@@ -43,7 +44,7 @@ constexpr double kAmplitude = 0.5;  // the generated music peaks near -6 dBFS ..
 constexpr double kGainDb = 6;       // ... so +6 dB of gain gives the limiter real work
 constexpr double kCeilingDbtp = -1;
 constexpr std::uint64_t kTrackKey = 1;
-constexpr const char* kNoCudaPath = "n/a (no CUDA path yet)";
+constexpr const char* kCpuOnly = "n/a (CPU only)";
 
 enum class Stage { meter, eq, limiter, src, dither, verify, chain };
 
@@ -115,21 +116,23 @@ void prepare(Workload& w, double seconds, int threads) {
   w.src.emplace(kRate, kSrcRate);
 }
 
-// One column of the table: a backend for the meter, and how the render stages run beside it.
+// One column of the table: a backend for the meter, and where the render stages run beside it.
 struct Column {
   std::string device;  // as asked (--device)
   std::unique_ptr<Backend> meter;
-  int threads = 1;        // CPU threads of the render stages
-  bool render = true;     // false: the render stages have no path on this device
+  std::unique_ptr<RenderStages> gpu_stages;  // limiter, SRC, dither on a GPU column
+  int threads = 1;     // CPU threads of the render stages
+  bool gpu() const { return gpu_stages != nullptr; }
 };
 
-// The meter's device runs the render stages too when it is a CPU backend; a GPU column has
-// no render path yet, and says so rather than borrowing the CPU's figures.
+// A GPU column runs the meter and the limiter, SRC and dither stages on its device; the EQ,
+// the verify scan and the whole chain (which includes both) have no GPU path there yet and
+// say so rather than borrowing the CPU's figures.
 Column make_column(const std::string& device, int threads) {
   Column c;
   c.device = device;
   c.meter = make_backend(device, device.starts_with("reference") ? 1 : threads);
-  c.render = !c.meter->name().starts_with("cuda");
+  if (c.meter->name().starts_with("cuda")) c.gpu_stages = make_render_stages(c.meter->name());
   c.threads = c.meter->name().starts_with("reference") ? 1 : threads;
   return c;
 }
@@ -214,9 +217,34 @@ void run_chain(const Workload& w, int threads) {
   if (r.pcm.empty() && w.input.frames > 0) throw Error("the chain delivered no samples");
 }
 
+// The limiter, SRC and dither stages on a GPU column: the same kernels on the device.
+void run_gpu_stage(Stage stage, const Workload& w, RenderStages& stages) {
+  std::vector<std::int64_t> gains;
+  LimiterStats stats;
+  QuantizeStats clipped;
+  switch (stage) {
+    case Stage::limiter: stages.limit(w.equalized, w.limiter, {}, gains, stats); break;
+    case Stage::src: stages.resample(*w.src, w.limited); break;
+    case Stage::dither: stages.quantize(w.limited, QuantizeSpec{.bits = kBits, .dither = true}, kTrackKey, clipped); break;
+    default: throw Error("no GPU path for this stage");
+  }
+}
+
+bool has_gpu_path(Stage stage) {
+  return stage == Stage::meter || stage == Stage::limiter || stage == Stage::src || stage == Stage::dither;
+}
+
 // Times one stage on one column; the threads string says what the figure was measured on.
 Measurement measure_stage(Stage stage, const Workload& w, Column& c, int repeat) {
-  if (stage != Stage::meter && !c.render) return {};
+  if (c.gpu() && !has_gpu_path(stage)) return {};
+  if (c.gpu() && stage != Stage::meter) {
+    Measurement m;
+    m.available = true;
+    m.threads = "gpu";
+    m.wall_seconds = median_wall_seconds(repeat, [&] { run_gpu_stage(stage, w, *c.gpu_stages); });
+    m.x_realtime = w.seconds / std::max(m.wall_seconds, 1e-9);
+    return m;
+  }
   Measurement m;
   m.available = true;
   m.threads = "1";
@@ -226,7 +254,7 @@ Measurement measure_stage(Stage stage, const Workload& w, Column& c, int repeat)
   switch (stage) {
     case Stage::meter:
       run = [&] { run_meter(w, c); };
-      m.threads = c.render ? all : "gpu";
+      m.threads = c.gpu() ? "gpu" : all;
       break;
     case Stage::eq:
       run = [&] { run_eq(w, c.threads); };
@@ -253,12 +281,12 @@ Measurement measure_stage(Stage stage, const Workload& w, Column& c, int repeat)
 }
 
 std::string cell(const Measurement& m) {
-  if (!m.available) return kNoCudaPath;
+  if (!m.available) return kCpuOnly;
   return fmt::format("{:>9.1f}x  {:<8}", m.x_realtime, m.threads == "gpu" ? "GPU" : m.threads + " thr");
 }
 
 std::string column_heading(const Column& c) {
-  return c.render ? fmt::format("{} ({} thr)", c.meter->name(), c.threads) : c.meter->name();
+  return c.gpu() ? c.meter->name() : fmt::format("{} ({} thr)", c.meter->name(), c.threads);
 }
 
 // Cells padded to `width`, except the last (no trailing spaces).
@@ -320,7 +348,7 @@ void print_json(const Workload& w, const std::vector<Column>& columns,
         stage["wall_seconds"] = round_to(m.wall_seconds, 6);
         stage["threads"] = m.threads;
       } else {
-        stage["reason"] = "no CUDA path yet";
+        stage["reason"] = "CPU only";
       }
       device["stages"].push_back(stage);
     }
@@ -358,7 +386,8 @@ CLI::App* add_bench_command(CLI::App& app, BenchOptions& o) {
       "           exactly as `gloss master` renders a track\n"
       "Columns: cpu runs on --threads threads (the cell says how many a stage used); reference runs\n"
       "the meter on the scalar reference executor and everything on one thread (per-core figures);\n"
-      "cuda runs the meter on the GPU; the render stages have no CUDA path yet and say so.");
+      "cuda runs the meter, limiter, SRC and dither on the GPU; eq, verify and chain have no GPU\n"
+      "path there yet and show \"n/a (CPU only)\" rather than borrowing the CPU's figures.");
   cmd->add_option("--device", o.devices, "Columns, comma-separated: cpu, reference, cuda, cuda:N, auto")
       ->delimiter(',')
       ->check(CLI::Validator(validate_device, ""))

@@ -20,7 +20,6 @@ using Json = nlohmann::json;
 using gloss::test::Outcome;
 
 const std::vector<std::string> kStages = {"meter", "eq", "limiter", "src", "dither", "verify", "chain"};
-const std::vector<std::string> kRenderStages = {"eq", "limiter", "src", "dither", "verify", "chain"};
 
 bool cuda_usable() {
   for (const gloss::BackendInfo& b : gloss::list_backends())
@@ -115,13 +114,13 @@ TEST_F(GlossBench, JsonHasEveryStageOnEveryCpuColumn) {
 }
 
 TEST_F(GlossBench, UnavailableCudaIsAnErrorNeverAFallback) {
-  if (cuda_usable()) {  // with a GPU: the meter runs there, the render stages say they cannot
+  if (cuda_usable()) {  // with a GPU: meter, limiter, SRC, dither run there; the rest say they cannot
     const Json doc = bench_json({"--device", "cuda"});
     const Json& cuda = doc.at("devices")[0];
-    expect_measured(stage_of(cuda, "meter"), "gpu");
-    for (const std::string& s : kRenderStages) {
+    for (const char* s : {"meter", "limiter", "src", "dither"}) expect_measured(stage_of(cuda, s), "gpu");
+    for (const char* s : {"eq", "verify", "chain"}) {
       EXPECT_FALSE(stage_of(cuda, s).at("available").get<bool>()) << s;
-      EXPECT_EQ(stage_of(cuda, s).at("reason"), "no CUDA path yet") << s;
+      EXPECT_EQ(stage_of(cuda, s).at("reason"), "CPU only") << s;
     }
     return;
   }
@@ -155,7 +154,7 @@ TEST_F(GlossBench, HelpTeaches) {
   const Outcome r = gloss({"--help"});
   ASSERT_EQ(r.status, 0) << r.err;
   for (const char* word : {"x realtime", "--device", "--seconds", "--threads", "--json", "Examples:",
-                           "gloss bench --device cpu,cuda", "no CUDA path yet", "Exit status", "reference"})
+                           "gloss bench --device cpu,cuda", "n/a (CPU only)", "Exit status", "reference"})
     EXPECT_NE(r.out.find(word), std::string::npos) << word << " missing from:\n" << r.out;
   for (const std::string& stage : kStages) EXPECT_NE(r.out.find("  " + stage + " "), std::string::npos) << stage;
 }
