@@ -8,7 +8,7 @@ namespace gloss {
 
 namespace kernels {
 const KernelTable& baseline_kernels() {
-  static const KernelTable table{&meter_block_tile, &true_peak_segment, &true_peak_range};
+  static const KernelTable table{&meter_block_tile, &true_peak_segment, &true_peak_range, &limiter_detect};
   return table;
 }
 }  // namespace kernels

@@ -6,6 +6,7 @@
 
 #include "kernels/block_tile.hpp"
 #include "kernels/kernel_table.hpp"
+#include "kernels/limiter.hpp"
 #include "kernels/true_peak.hpp"
 
 // Data types shared by every copy must have no inline constructors of their own: those would
@@ -16,7 +17,7 @@ static_assert(std::is_trivially_default_constructible_v<gloss::kernels::TileStat
 namespace gloss::kernels {
 
 const KernelTable& avx2_kernels() {
-  static const KernelTable table{&meter_block_tile, &true_peak_segment, &true_peak_range};
+  static const KernelTable table{&meter_block_tile, &true_peak_segment, &true_peak_range, &limiter_detect};
   return table;
 }
 

@@ -7,6 +7,7 @@
 
 #include "detmath.hpp"
 #include "filter_design.hpp"
+#include "kernel_isa.hpp"
 
 namespace gloss {
 
@@ -76,8 +77,9 @@ AudioTrack run_limiter(const AudioTrack& input, const kernels::LimiterShape& sha
   const std::int64_t frames = input.frames;
   const std::int64_t positions = kernels::limiter_positions(shape, frames);
   std::vector<float> detected(static_cast<std::size_t>(positions), 0.0f);
+  static const kernels::KernelTable& table = kernel_table(best_kernel_isa());  // AVX2 where there is one
   for (int c = 0; c < input.channels; ++c)
-    kernels::limiter_detect(shape, input.channel(c).data(), frames, 0, positions, detected.data());
+    table.limiter_detect(shape, input.channel(c).data(), frames, 0, positions, detected.data());
   std::vector<std::int64_t> required(static_cast<std::size_t>(frames));
   kernels::limiter_require(shape, input.samples.data(), input.channels, frames, detected.data(), positions,
                            caps.empty() ? nullptr : caps.data(), 0, frames, required.data());

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "kernels/limiter.hpp"
 #include "kernels/meter_plan.hpp"
 #include "kernels/true_peak.hpp"
 
@@ -16,6 +17,8 @@ struct KernelTable {
   double (*true_peak)(const TruePeakFilter& filter, const float* channel, std::int64_t frames, std::int64_t segment);
   double (*true_peak_range)(const TruePeakFilter& filter, const float* channel, std::int64_t frames, std::int64_t first,
                             std::int64_t last);
+  void (*limiter_detect)(const LimiterShape& shape, const float* channel, std::int64_t frames, std::int64_t first,
+                         std::int64_t last, float* m);
 };
 
 const KernelTable& baseline_kernels();
