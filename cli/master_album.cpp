@@ -11,9 +11,9 @@
 
 #include "decode.hpp"
 #include "detmath.hpp"
+#include "../cpu/fftw_engine.hpp"  // convolve_exact_cpu
 #include "encode.hpp"
 #include "exact_convolution.hpp"
-#include "../cpu/fftw_engine.hpp"
 #include "gloss/fingerprint.hpp"
 #include "gloss/meter.hpp"
 #include "progress.hpp"
@@ -65,7 +65,7 @@ double pooled_lufs(const std::vector<const TrackAnalysis*>& tracks) {
 }
 
 // The linear-phase EQ on every track of one rate, as one batch on the CPU threads.
-void equalize(std::vector<Work>& work, std::vector<MasteredTrack>& rows, const EqSpec& eq) {
+void equalize(std::vector<Work>& work, std::vector<MasteredTrack>& rows, const EqSpec& eq, FftEngine& engine) {
   std::vector<int> rates;
   for (const Work& w : work)
     if (w.input) rates.push_back(w.input->sample_rate);
@@ -86,7 +86,6 @@ void equalize(std::vector<Work>& work, std::vector<MasteredTrack>& rows, const E
       for (std::size_t i : members) work[i].equalized = *work[i].input;
       continue;
     }
-    FftwEngine engine;
     const ExactConvolver convolver(std::make_shared<const ExactFir>(fir.taps), engine);
     std::vector<const AudioTrack*> batch;
     for (std::size_t i : members) batch.push_back(&*work[i].input);
@@ -285,7 +284,7 @@ MasteredAlbum master_album(const CatalogAlbum& album, const fs::path& relative, 
   }
 
   // EQ, then the levels the gain plan works from.
-  equalize(work, rows, s.eq);
+  equalize(work, rows, s.eq, run.fft);
   std::vector<TrackLevels> levels;
   std::vector<std::size_t> planned;  // row of each plan entry
   std::vector<const TrackAnalysis*> album_equalized;

@@ -13,6 +13,7 @@
 
 #include "catalog.hpp"
 #include "eq_design.hpp"
+#include "exact_convolution.hpp"
 #include "gain_plan.hpp"
 #include "gloss/analysis.hpp"
 #include "gloss/backend.hpp"
@@ -72,6 +73,7 @@ struct MasteredAlbum {
 
 struct MasterRun {
   const MasterSettings& settings;
+  FftEngine& fft;  // the EQ's FFTs: one engine for the run, so plans are made once
   Backend& meter;          // where the measurements run
   RenderStages& render;    // where the limiter, SRC and quantizer run (same bits on every one)
   Progress& progress;

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "../cpu/fftw_engine.hpp"
 #include "atomic_file.hpp"
 #include "catalog.hpp"
 #include "encode.hpp"
@@ -199,7 +200,8 @@ int run_master(const MasterOptions& o) {
                settings.gain.ceiling_dbtp, to_string(settings.gain.mode), render->name(), meter->name());
 
   Progress progress(catalog.track_count(), o.quiet);
-  MasterRun run{settings, *meter, *render, progress, fs::path(o.output_dir)};
+  FftwEngine fft;  // plans are made once per FFT size for the whole run
+  MasterRun run{settings, fft, *meter, *render, progress, fs::path(o.output_dir)};
   MasterReport report{settings, meter->name(), {}};
   std::size_t failed = 0, written = 0;
   for (const CatalogAlbum& album : catalog.albums) {

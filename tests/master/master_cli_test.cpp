@@ -178,6 +178,30 @@ TEST_F(MasterCli, OutputIsTheSameForAnyThreadCount) {
   EXPECT_EQ(a, b);
 }
 
+// A preset's EQ is applied before the gain: warm-low-end's low shelf (+1.5 dB below 90 Hz)
+// lifts the 62.5 Hz octave against the 1 kHz one, its bell (-1 dB at 250 Hz) lowers the
+// 250 Hz octave, and the ceiling still holds.
+TEST_F(MasterCli, ThePresetsEqIsApplied) {
+  write_track(root_ / "in/A/1.wav", gloss::test::noise(48000, 2, 6, 0.25, 9), SF_FORMAT_PCM_24, 0);
+  ASSERT_EQ(gloss({"in", "-o", "flat", "--preset", "streaming"}).status, 0);
+  const auto r = gloss({"in", "-o", "warm", "--preset", "warm-low-end", "--target", "-14"});
+  ASSERT_EQ(r.status, 0) << r.out << r.err;
+  auto against_1khz = [&](const fs::path& file, std::size_t band) {
+    const gloss::AudioTrack t = gloss::test::read_sound_file(file);
+    auto backend = gloss::make_backend("reference");
+    const auto a = gloss::analyze_tracks(*backend, {&t})[0];
+    return *a.octave_band_db[band] - *a.octave_band_db[5];
+  };
+  auto change = [&](std::size_t band) {
+    return against_1khz(root_ / "warm/in/A/1.wav", band) - against_1khz(root_ / "flat/in/A/1.wav", band);
+  };
+  EXPECT_GT(change(1), 0.4);   // 62.5 Hz: measured +0.62 dB (the shelf's corner and the 20 Hz high-pass share it)
+  EXPECT_LT(change(1), 1.5);
+  EXPECT_LT(change(3), -0.3);  // 250 Hz: measured -0.46 dB (the octave averages the -1 dB bell)
+  EXPECT_GT(change(3), -1.0);
+  EXPECT_LE(measure(root_ / "warm/in/A/1.wav").ebur128_tp, -1.0);
+}
+
 // In track mode a track's gain depends on the track alone, and the dither is keyed by the
 // audio, not by the path: mastered alone or inside its album, it is the same bytes.
 TEST_F(MasterCli, TrackModeOutputDoesNotDependOnTheBatch) {
