@@ -1,6 +1,7 @@
 #include "master_album.hpp"
 
 #include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <cmath>
@@ -89,7 +90,9 @@ void equalize(std::vector<Work>& work, std::vector<MasteredTrack>& rows, const E
     const ExactConvolver convolver(std::make_shared<const ExactFir>(fir.taps), engine);
     std::vector<const AudioTrack*> batch;
     for (std::size_t i : members) batch.push_back(&*work[i].input);
-    std::vector<ExactConvolutionResult> results = convolve_exact_cpu(convolver, batch);
+    // As many threads as the run allows (--threads: the arena this runs in).
+    std::vector<ExactConvolutionResult> results =
+        convolve_exact_cpu(convolver, batch, tbb::this_task_arena::max_concurrency());
     for (std::size_t k = 0; k < members.size(); ++k) {
       if (results[k].error.empty()) work[members[k]].equalized = std::move(results[k].output);
       else rows[members[k]].error = results[k].error;

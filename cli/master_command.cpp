@@ -1,5 +1,7 @@
 #include "master_command.hpp"
 
+#include <tbb/task_arena.h>
+
 #include <chrono>
 #include <cstdio>
 #include <fmt/format.h>
@@ -204,8 +206,10 @@ int run_master(const MasterOptions& o) {
   MasterRun run{settings, fft, *meter, *render, progress, fs::path(o.output_dir)};
   MasterReport report{settings, meter->name(), {}};
   std::size_t failed = 0, written = 0;
+  // Every parallel step of the run (decode, EQ, render, verify) stays within --threads.
+  tbb::task_arena threads(o.threads > 0 ? o.threads : tbb::task_arena::automatic);
   for (const CatalogAlbum& album : catalog.albums) {
-    report.albums.push_back(master_album(album, relative_folder(album, o.paths), run));
+    threads.execute([&] { report.albums.push_back(master_album(album, relative_folder(album, o.paths), run)); });
     progress.clear();
     std::fputs(render_master_table(report.albums.back(), settings).c_str(), stdout);
     std::fflush(stdout);
