@@ -17,6 +17,10 @@ namespace {
 namespace k = kernels;
 
 constexpr int kMaxTapFractionBits = 30;
+// The fewest fraction bits a tap quantisation may use, and the fewest significant bits the
+// largest tap must keep (|peak h_q| >= 2^20): see "Tap quantisation" in exact_convolution.hpp.
+constexpr int kMinTapFractionBits = 20;
+constexpr int kMinPeakTapBits = 20;
 constexpr double kTapLimit = 2147483648.0;        // 2^31: |h_q| must stay below
 constexpr int kMinFftSize = 1024;                 // smaller blocks only add per-block overhead
 
@@ -41,10 +45,14 @@ void check_taps(std::span<const double> taps) {
     if (!std::isfinite(taps[i])) throw Error(fmt::format("exact convolution: FIR tap {} is {}", i, taps[i]));
 }
 
-// Largest f <= 30 with every round(h * 2^f) below 2^31 in magnitude.
-int choose_tap_fraction_bits(std::span<const double> taps) {
+double peak_tap(std::span<const double> taps) {
   double peak = 0;
   for (double t : taps) peak = std::max(peak, std::abs(t));
+  return peak;
+}
+
+// Largest f <= 30 with every round(h * 2^f) below 2^31 in magnitude.
+int max_tap_fraction_bits(double peak) {
   int f = kMaxTapFractionBits;
   while (f >= 0 && peak * k::power_of_two(f) >= kTapLimit - 0.5) --f;
   if (f < 0)
@@ -52,8 +60,25 @@ int choose_tap_fraction_bits(std::span<const double> taps) {
   return f;
 }
 
-// What one (limb width, FFT size) choice costs and how safe it is.
+// Smallest f the planner may use: at least 20, the peak tap at least 2^20 once quantised, and
+// never above the largest f.
+int min_tap_fraction_bits(double peak, int largest) {
+  int f = kMinTapFractionBits;
+  while (f < largest && peak * k::power_of_two(f) < k::power_of_two(kMinPeakTapBits)) ++f;
+  return std::min(f, largest);
+}
+
+std::vector<std::int64_t> quantize_taps(std::span<const double> taps, int f) {
+  std::vector<std::int64_t> q(taps.size());
+  for (std::size_t t = 0; t < taps.size(); ++t)
+    q[t] = static_cast<std::int64_t>(k::round_half_even(taps[t] * k::power_of_two(f)));
+  return q;
+}
+
+// What one (tap fraction bits, limb width, tap limb count, FFT size) choice costs and how safe
+// it is.
 struct Candidate {
+  int fraction_bits = 0;
   int bits = 0;
   int fft_size = 0;
   int signal_limbs = 0;
@@ -63,36 +88,46 @@ struct Candidate {
   bool representable = false;
 };
 
-struct TapLimbs {
-  int count = 0;
-  std::vector<double> values;  // count x taps
-  double l2[k::kMaxLimbs] = {};
-  double l1[k::kMaxLimbs] = {};
+// The norms of the taps' limbs in base 2^bits, for every limb count: norms[c - 1] describes the
+// split into c limbs (balanced_limbs: limbs 0..c-2 balanced, limb c-1 takes the rest, so c = 1
+// is h_q itself). `natural` is the count of the full balanced split without its zero top limbs.
+struct TapNorms {
+  int natural = 0;
+  double l2[k::kMaxLimbs][k::kMaxLimbs] = {};  // [c - 1][j]
+  double l1[k::kMaxLimbs][k::kMaxLimbs] = {};
 };
 
-TapLimbs split_taps(const std::vector<std::int64_t>& q, int bits) {
+TapNorms tap_norms(const std::vector<std::int64_t>& q, int bits) {
   const int full = (32 + bits - 1) / bits;
-  const std::size_t m = q.size();
-  std::vector<double> all(static_cast<std::size_t>(full) * m);
-  for (std::size_t t = 0; t < m; ++t)
-    k::balanced_limbs(q[t], bits, full, all.data() + t, static_cast<std::int64_t>(m));
-  TapLimbs out;
-  out.count = 1;
-  for (int j = 0; j < full; ++j) {
-    double sq = 0;
-    double abs_sum = 0;
-    for (std::size_t t = 0; t < m; ++t) {
-      const double v = all[j * m + t];
-      sq += v * v;
-      abs_sum += std::abs(v);
+  // Exact sums: every limb is an integer below 2^31 in magnitude, so its square is below 2^62
+  // and M < 2^19 squares stay far inside 128 bits; the absolute sums stay below 2^50.
+  k::ExactUInt sq[k::kMaxLimbs][k::kMaxLimbs] = {};
+  std::int64_t abs_sum[k::kMaxLimbs][k::kMaxLimbs] = {};
+  TapNorms out;
+  out.natural = 1;
+  double limb[k::kMaxLimbs];
+  for (const std::int64_t v : q) {
+    k::balanced_limbs(v, bits, full, limb, 1);
+    std::int64_t top = 0;  // the top limb of the split into c limbs, c from `full` down to 1
+    for (int c = full; c >= 1; --c) {
+      top = (c == full) ? static_cast<std::int64_t>(limb[c - 1])
+                        : static_cast<std::int64_t>(limb[c - 1]) + top * (std::int64_t{1} << bits);
+      for (int j = 0; j < c; ++j) {
+        const std::int64_t x = j == c - 1 ? top : static_cast<std::int64_t>(limb[j]);
+        const std::int64_t a = x < 0 ? -x : x;
+        sq[c - 1][j] += static_cast<k::ExactUInt>(a) * static_cast<k::ExactUInt>(a);
+        abs_sum[c - 1][j] += a;
+      }
     }
-    // 1 + 2^-40 covers the round-off of the sums (each term is exact, < 2^52).
-    out.l2[j] = std::sqrt(sq) * (1 + 0x1p-40);
-    out.l1[j] = abs_sum * (1 + 0x1p-40);
-    if (sq > 0) out.count = j + 1;
+    for (int j = full - 1; j >= out.natural; --j)
+      if (limb[j] != 0) out.natural = j + 1;
   }
-  all.resize(static_cast<std::size_t>(out.count) * m);
-  out.values = std::move(all);
+  for (int c = 1; c <= full; ++c)
+    for (int j = 0; j < c; ++j) {
+      // 1 + 2^-40 covers the conversions to double and the square root.
+      out.l2[c - 1][j] = std::sqrt(static_cast<double>(sq[c - 1][j])) * (1 + 0x1p-40);
+      out.l1[c - 1][j] = static_cast<double>(abs_sum[c - 1][j]) * (1 + 0x1p-40);
+    }
   return out;
 }
 
@@ -102,27 +137,30 @@ double signal_limb_max(int bits, int limbs, int i) {
   return k::power_of_two(31 - bits * (limbs - 1)) + 1;
 }
 
-Candidate evaluate(const TapLimbs& h, int bits, int n_size, int taps) {
+Candidate evaluate(const TapNorms& h, int fraction_bits, int bits, int tap_limbs, int n_size, int taps) {
   Candidate c;
+  c.fraction_bits = fraction_bits;
   c.bits = bits;
   c.fft_size = n_size;
   c.signal_limbs = (32 + bits - 1) / bits;
-  c.tap_limbs = h.count;
+  c.tap_limbs = tap_limbs;
+  const double* l2 = h.l2[tap_limbs - 1];
+  const double* l1 = h.l1[tap_limbs - 1];
   const int n = log2_exact(n_size);
   const int weights = c.signal_limbs + c.tap_limbs - 1;
   const double percival = (14.0 * n + 15.0) * 0x1p-53 * std::sqrt(static_cast<double>(n_size));
   c.representable = true;
   for (int w = 0; w < weights; ++w) {
-    double l2 = 0;
-    double l1 = 0;
+    double e2 = 0;
+    double e1 = 0;
     for (int i = 0; i < c.signal_limbs; ++i) {
       const int j = w - i;
       if (j < 0 || j >= c.tap_limbs) continue;
-      l2 += signal_limb_max(bits, c.signal_limbs, i) * h.l2[j];
-      l1 += signal_limb_max(bits, c.signal_limbs, i) * h.l1[j];
+      e2 += signal_limb_max(bits, c.signal_limbs, i) * l2[j];
+      e1 += signal_limb_max(bits, c.signal_limbs, i) * l1[j];
     }
-    c.bound = std::max(c.bound, percival * l2);
-    if (l1 >= k::kExactPartialLimit) c.representable = false;
+    c.bound = std::max(c.bound, percival * e2);
+    if (e1 >= k::kExactPartialLimit) c.representable = false;
   }
   // Transforms of n log n, plus the pointwise products, per output sample.
   const double hop = n_size - taps + 1;
@@ -154,39 +192,78 @@ std::vector<int> candidate_bits(const ExactConvolutionOptions& options) {
   return {16, 15, 14, 13, 12, 11, 10, 9, 8};
 }
 
+// The cheapest safe candidate over the given tap quantisations (most fraction bits first),
+// limb widths and FFT sizes: every shape for the first quantisation, the 2x1 shape for the
+// others. Ties keep the first found: the most fraction bits, the widest limbs, the smallest
+// N. `safest` is the lowest bound seen, for the error message.
+struct Search {
+  bool found = false;
+  Candidate best;
+  Candidate safest;
+};
+
+Search search_plans(std::span<const double> taps, std::span<const int> fractions, std::span<const int> bits_list,
+                    std::span<const int> sizes, bool skip_bound_check) {
+  const int m = static_cast<int>(taps.size());
+  Search out;
+  for (const int f : fractions) {
+    const std::vector<std::int64_t> q = quantize_taps(taps, f);
+    for (const int bits : bits_list) {
+      const TapNorms norms = tap_norms(q, bits);
+      // Fewer fraction bits than the most the taps allow only for the 2x1 shape (16-bit signal
+      // limbs, the taps whole in one limb: 2 forward + 2 inverse transforms per block, which no
+      // other shape reaches). A bigger N or a 3x1 shape alone is not worth the precision.
+      const bool most_fraction_bits = f == fractions.front();
+      if (!most_fraction_bits && (32 + bits - 1) / bits != 2) continue;
+      const int most_tap_limbs = most_fraction_bits ? norms.natural : 1;
+      for (int tap_limbs = 1; tap_limbs <= most_tap_limbs; ++tap_limbs) {
+        for (const int n : sizes) {
+          const Candidate c = evaluate(norms, f, bits, tap_limbs, n, m);
+          if (out.safest.bits == 0 || c.bound < out.safest.bound) out.safest = c;
+          const bool safe = c.representable && c.bound <= kBoundLimit;
+          if (!safe && !skip_bound_check) continue;
+          if (!out.found || c.cost < out.best.cost) {
+            out.best = c;
+            out.found = true;
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 ExactFir::ExactFir(std::span<const double> taps, const ExactConvolutionOptions& options) {
   check_taps(taps);
   const int m = static_cast<int>(taps.size());
-  const int f = choose_tap_fraction_bits(taps);
-  quantized_.resize(taps.size());
-  for (std::size_t t = 0; t < taps.size(); ++t)
-    quantized_[t] = static_cast<std::int64_t>(k::round_half_even(taps[t] * k::power_of_two(f)));
-  for (const std::int64_t q : quantized_) tap_abs_sum_ += q < 0 ? -q : q;
-
-  bool found = false;
-  Candidate best;
-  Candidate safest;
-  TapLimbs best_limbs;
-  for (int bits : candidate_bits(options)) {
-    TapLimbs limbs = split_taps(quantized_, bits);
-    for (int n : candidate_sizes(m, options)) {
-      const Candidate c = evaluate(limbs, bits, n, m);
-      if (safest.bits == 0 || c.bound < safest.bound) safest = c;
-      const bool safe = c.representable && c.bound <= kBoundLimit;
-      if (!safe && !options.skip_bound_check) continue;
-      if (!found || c.cost < best.cost) {
-        best = c;
-        best_limbs = limbs;
-        found = true;
-      }
-    }
-  }
-  if (!found)
+  const double peak = peak_tap(taps);
+  const int f_max = max_tap_fraction_bits(peak);
+  const int f_min = min_tap_fraction_bits(peak, f_max);
+  // The tap quantisation comes from the free search (every allowed f, limb width and size), so
+  // that it depends on the taps alone: a forced FFT size or limb width then only changes how the
+  // same integers are convolved, never which integers (the same output bits for any plan).
+  std::vector<int> fractions;
+  for (int f = f_max; f >= f_min; --f) fractions.push_back(f);
+  const std::vector<int> free_bits = candidate_bits({});
+  const std::vector<int> free_sizes = candidate_sizes(m, {});
+  const Search free = search_plans(taps, fractions, free_bits, free_sizes, false);
+  const int f = free.found ? free.best.fraction_bits : f_max;
+  const bool forced = options.fft_size != 0 || options.limb_bits != 0 || options.skip_bound_check;
+  const std::vector<int> chosen_f = {f};
+  const std::vector<int> bits_list = candidate_bits(options);
+  const std::vector<int> sizes = candidate_sizes(m, options);
+  const Search search = forced ? search_plans(taps, chosen_f, bits_list, sizes, options.skip_bound_check) : free;
+  if (!search.found)
     throw Error(fmt::format("exact convolution: no limb width and FFT size keep this {}-tap FIR's rounding error "
-                            "bound below {} (best: {}-bit limbs, N={}, bound {:.3g}); shorten or rescale the FIR",
-                            m, kBoundLimit, safest.bits, safest.fft_size, safest.bound));
+                            "bound below {} (best: {}-bit limbs ({} tap), N={}, taps Q{}, bound {:.3g}); shorten or "
+                            "rescale the FIR",
+                            m, kBoundLimit, search.safest.bits, search.safest.tap_limbs, search.safest.fft_size,
+                            search.safest.fraction_bits, search.safest.bound));
+  const Candidate& best = search.best;
+  quantized_ = quantize_taps(taps, f);
+  for (const std::int64_t q : quantized_) tap_abs_sum_ += q < 0 ? -q : q;
   shape_.fft_size = best.fft_size;
   shape_.taps = m;
   shape_.hop = best.fft_size - m + 1;
@@ -197,7 +274,10 @@ ExactFir::ExactFir(std::span<const double> taps, const ExactConvolutionOptions& 
   shape_.weights = best.signal_limbs + best.tap_limbs - 1;
   shape_.tap_fraction_bits = f;
   bound_ = best.bound;
-  tap_limbs_ = std::move(best_limbs.values);
+  tap_limbs_.assign(static_cast<std::size_t>(best.tap_limbs) * taps.size(), 0.0);
+  for (std::size_t t = 0; t < taps.size(); ++t)
+    k::balanced_limbs(quantized_[t], best.bits, best.tap_limbs, tap_limbs_.data() + t,
+                      static_cast<std::int64_t>(taps.size()));
 }
 
 std::vector<double> ExactFir::padded_tap_limb(int j) const {

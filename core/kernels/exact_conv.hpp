@@ -39,7 +39,7 @@ struct ExactConvShape {
   std::int32_t delay;              // (M - 1) / 2, the FIR's delay compensated
   std::int32_t limb_bits;          // b: limbs in base 2^b (common to samples and taps)
   std::int32_t signal_limbs;       // Lx
-  std::int32_t tap_limbs;          // Lh
+  std::int32_t tap_limbs;          // Lh (1: h_q whole, however wide; see exact_convolution.hpp)
   std::int32_t weights;            // Lx + Lh - 1 inverse transforms per block
   std::int32_t tap_fraction_bits;  // taps are h * 2^f rounded
 };
