@@ -20,6 +20,7 @@
 #include "exit_codes.hpp"
 #include "master_command.hpp"
 #include "selftest_command.hpp"
+#include "tag_command.hpp"
 
 namespace {
 
@@ -35,6 +36,7 @@ constexpr const char* kFooter =
     "  gloss analyze ~/Music/Album --json report.json  measure an album, write a JSON report\n"
     "  gloss analyze catalog/ --device cuda:0          measure a catalog on the first GPU\n"
     "  gloss master Album/ -o masters/ --preset streaming   render -14 LUFS / -1 dBTP masters\n"
+    "  gloss tag ~/Music/Album                         write ReplayGain 2.0 / R128 tags\n"
     "  gloss devices                                   list the backends --device accepts\n"
     "  gloss eq gentle-air --rate 44100                design a preset's EQ, print its response\n"
     "  gloss bench --device cpu,cuda                   chain speed per stage, CPU beside GPU\n"
@@ -48,6 +50,7 @@ constexpr const char* kFooter =
 struct Options {
   gloss::cli::AnalyzeOptions analyze;
   gloss::cli::MasterOptions master;
+  gloss::cli::TagOptions tag;
   gloss::cli::SelftestOptions selftest;
   gloss::cli::DemoOptions demo;
   gloss::cli::EqOptions eq;
@@ -58,6 +61,7 @@ int dispatch(const CLI::App& app, const Options& o) {
   auto parsed = [&](const char* name) { return app.get_subcommand(name)->parsed(); };
   if (parsed("analyze")) return gloss::cli::run_analyze(o.analyze);
   if (parsed("master")) return gloss::cli::run_master(o.master);
+  if (parsed("tag")) return gloss::cli::run_tag(o.tag);
   if (parsed("eq")) return gloss::cli::run_eq(o.eq);
   if (parsed("bench")) return gloss::cli::run_bench(o.bench);
   if (parsed("devices")) return gloss::cli::run_devices();
@@ -77,6 +81,7 @@ int main(int argc, char** argv) {
   Options o;
   gloss::cli::add_analyze_command(app, o.analyze);
   gloss::cli::add_master_command(app, o.master);
+  gloss::cli::add_tag_command(app, o.tag);
   gloss::cli::add_eq_command(app, o.eq);
   gloss::cli::add_bench_command(app, o.bench);
   gloss::cli::add_devices_command(app);

@@ -5,10 +5,11 @@
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
-  libsndfile1-dev libebur128-dev libfftw3-dev libtbb-dev
+  libsndfile1-dev libtag1-dev libebur128-dev libfftw3-dev libtbb-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   ffmpeg  # the second true-peak oracle (tests) and the loudnorm side-by-side script
+  loudgain  # the ReplayGain oracle of the gloss tag tests (skipped when absent)
 )
 missing=()
 for p in "${packages[@]}"; do
