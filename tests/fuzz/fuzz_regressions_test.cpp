@@ -1,0 +1,58 @@
+// Every input the fuzzers (fuzz/) ever broke gloss with, replayed in the ordinary build:
+// fuzz/regressions/preset/* through the preset parser (a Preset or a PresetError, nothing
+// else) and fuzz/regressions/decode/* through the decoder (a track or an error message).
+// A new crash found by fuzzing is fixed and its input is dropped into the folder.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "decode.hpp"
+#include "preset.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<fs::path> inputs(const std::string& target) {
+  std::vector<fs::path> files;
+  const fs::path dir = fs::path(GLOSS_FUZZ_REGRESSIONS) / target;
+  for (const auto& entry : fs::directory_iterator(dir))
+    if (entry.is_regular_file() && entry.path().filename() != "README.md") files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::string read(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+TEST(FuzzRegressions, PresetParserOnlyThrowsPresetError) {
+  const std::vector<fs::path> files = inputs("preset");
+  ASSERT_FALSE(files.empty());
+  for (const fs::path& file : files) {
+    SCOPED_TRACE(file.filename().string());
+    try {
+      (void)gloss::cli::parse_preset(read(file), file.filename().string());
+    } catch (const gloss::cli::PresetError& e) {
+      EXPECT_NE(std::string(e.what()), "");
+    }
+  }
+}
+
+TEST(FuzzRegressions, DecoderReturnsATrackOrAnError) {
+  const std::vector<fs::path> files = inputs("decode");
+  ASSERT_FALSE(files.empty());
+  for (const fs::path& file : files) {
+    SCOPED_TRACE(file.filename().string());
+    const gloss::cli::DecodeResult r = gloss::cli::decode_file(file, file.filename().string());
+    EXPECT_NE(r.ok(), !r.error.empty());
+  }
+}
+
+}  // namespace
