@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   ffmpeg  # the second true-peak oracle (tests) and the loudnorm side-by-side script
   loudgain  # the ReplayGain oracle of the gloss tag tests (skipped when absent)
+  clang libclang-rt-14-dev  # libFuzzer for the fuzz stage of scripts/test.sh (fuzz/README.md)
 )
 missing=()
 for p in "${packages[@]}"; do
