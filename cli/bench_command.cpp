@@ -19,6 +19,7 @@
 #include "detmath.hpp"
 #include "eq_design.hpp"
 #include "exact_convolution.hpp"
+#include "device_option.hpp"
 #include "exit_codes.hpp"
 #include "gloss/backend.hpp"
 #include "gloss/meter.hpp"
@@ -357,16 +358,6 @@ void print_json(const Workload& w, const std::vector<Column>& columns,
   fmt::print("{}\n", doc.dump(2));
 }
 
-// The spelling of a device; whether it exists here is checked when the run starts (exit 3).
-std::string validate_device(const std::string& spec) {
-  auto numbered = [&](std::string_view prefix) {
-    return spec.starts_with(prefix) && spec.size() > prefix.size() && spec.size() < prefix.size() + 10 &&
-           spec.find_first_not_of("0123456789", prefix.size()) == std::string::npos;
-  };
-  if (spec == "auto" || spec == "cpu" || spec == "reference" || spec == "cuda") return {};
-  if (numbered("cuda:") || numbered("reference:")) return {};
-  return "expected cpu, reference, cuda, cuda:N or auto (comma-separated for several columns)";
-}
 
 }  // namespace
 

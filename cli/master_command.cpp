@@ -12,6 +12,7 @@
 #include "atomic_file.hpp"
 #include "catalog.hpp"
 #include "encode.hpp"
+#include "device_option.hpp"
 #include "exit_codes.hpp"
 #include "gloss/fingerprint.hpp"
 #include "master_album.hpp"
@@ -145,6 +146,7 @@ CLI::App* add_master_command(CLI::App& app, MasterOptions& o) {
                   "Where the measurements and the render (limiter, SRC, dither) run: auto, cpu, cuda, cuda:N, "
                   "reference (renders on cpu); every choice gives the same bits")
       ->type_name("DEVICE")
+      ->check(CLI::Validator(validate_device, ""))
       ->capture_default_str();
   cmd->add_option("--threads", o.threads, "CPU threads (0 = all)")->check(CLI::Range(0, 1024))->capture_default_str();
   cmd->add_option("--json", o.json_path, "Write the JSON report (schema gloss.master v1) to FILE")->type_name("FILE");

@@ -14,6 +14,7 @@
 
 #include "catalog.hpp"
 #include "decode.hpp"
+#include "device_option.hpp"
 #include "exit_codes.hpp"
 #include "gloss/backend.hpp"
 #include "gloss/meter.hpp"
@@ -171,17 +172,6 @@ void tag_album(const CatalogAlbum& album, RunContext& run) {
   std::fflush(stdout);
 }
 
-bool numbered(const std::string& spec, const std::string& prefix) {
-  const std::size_t n = prefix.size();
-  return spec.starts_with(prefix) && spec.size() > n && spec.size() < n + 10 &&
-         spec.find_first_not_of("0123456789", n) == std::string::npos;
-}
-
-std::string validate_device(const std::string& spec) {
-  if (spec == "auto" || spec == "cpu" || spec == "reference" || spec == "cuda") return {};
-  if (numbered(spec, "cuda:") || numbered(spec, "reference:")) return {};
-  return "expected auto, cpu, reference, reference:SEED, cuda or cuda:N (N a device number)";
-}
 
 }  // namespace
 
