@@ -23,7 +23,7 @@ for t in "${targets[@]}"; do
   mkdir -p "$out/corpus/$t"
   echo "fuzz: $t for ${seconds} s"
   set +e
-  "$out/fuzz_$t" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$out/artifacts/$t-" \
+  "$out/fuzz_$t" -seed=1 -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="$out/artifacts/$t-" \
     "${extra[@]}" "$out/corpus/$t" "$out/seeds/$t" "$src/regressions/$t" 2>&1 |
     grep -v '^#[0-9]*[[:space:]]*\(NEW\|REDUCE\|pulse\)\|NEW_FUNC\|^Note: \|^\[src/libmpg123'
   status=${PIPESTATUS[0]}

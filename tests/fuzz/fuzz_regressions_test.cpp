@@ -45,22 +45,22 @@ TEST(FuzzRegressions, PresetParserOnlyThrowsPresetError) {
   }
 }
 
-// fuzz_preset's first find: toml++ 3.3 has undefined behaviour on some non-ASCII characters
-// where it expects whitespace, so the parser refuses non-ASCII outside comments and one-line
-// strings, naming the line and column.
-TEST(FuzzRegressions, NonAsciiOnlyInCommentsAndOneLineStrings) {
+// fuzz_preset's finds: toml++ 3.3 has undefined behaviour on some non-ASCII characters where
+// it expects whitespace, outside strings and (after input it recovers from) inside them, so
+// presets are plain ASCII: any other byte is refused with its line and column.
+TEST(FuzzRegressions, PresetsArePlainAscii) {
   using gloss::cli::parse_preset;
-  EXPECT_NO_THROW(parse_preset("# Caf\xC3\xA9 \xC2\xA7 \xE2\x80\x94 mastering\n[loudness]\ntarget = -14 # \xC2\xA1\n", "p.toml"));
+  EXPECT_NO_THROW(parse_preset("# plain comment\n[loudness]\ntarget = -14 # ok\n", "p.toml"));
   EXPECT_NO_THROW(parse_preset("\xEF\xBB\xBF[loudness]\nmode = 'album' # a byte order mark first\n", "p.toml"));
+  for (const char* text : {"[loudness]\n\xC2\xA1target = -14\n", "# Caf\xC3\xA9\n", "s = \"\xC2\xA7\"\n"}) {
+    EXPECT_THROW(parse_preset(text, "p.toml"), gloss::cli::PresetError) << text;
+  }
   try {
     parse_preset("[loudness]\n\xC2\xA1target = -14\n", "p.toml");
     FAIL() << "no PresetError";
   } catch (const gloss::cli::PresetError& e) {
-    EXPECT_EQ(std::string(e.what()), "p.toml:2:1: non-ASCII character outside a comment or a one-line string");
+    EXPECT_NE(std::string(e.what()).find("p.toml:2:1: non-ASCII character"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(parse_preset("s = \"\"\"\\\n\xC2\xA7\"\"\"\n", "p.toml"), gloss::cli::PresetError);
-  // A one-line string may hold anything; this one is then refused as a value, not a character.
-  EXPECT_THROW(parse_preset("[output]\nformat = \"w\xC3\xA4v # \\\" \"\n", "p.toml"), gloss::cli::PresetError);
 }
 
 TEST(FuzzRegressions, DecoderReturnsATrackOrAnError) {
