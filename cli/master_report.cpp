@@ -5,18 +5,13 @@
 #include <nlohmann/json.hpp>
 
 #include "number_format.hpp"
+#include "report_json.hpp"
 
 namespace gloss::cli {
 
 namespace {
 
-using Json = nlohmann::ordered_json;
-
-Json number(double v, int decimals = kLevelDecimals) {
-  if (std::isnan(v)) return nullptr;
-  if (std::isinf(v)) return v < 0 ? "-inf" : "inf";
-  return round_to(v, decimals);
-}
+Json number(double v, int decimals = kLevelDecimals) { return json_number(v, decimals); }
 
 Json levels(const std::optional<TrackLevelsReport>& l) {
   if (!l) return nullptr;

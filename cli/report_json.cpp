@@ -10,18 +10,8 @@ namespace gloss::cli {
 
 namespace {
 
-using Json = nlohmann::ordered_json;  // keeps the documented field order
-
-// A rounded number; infinities as strings (JSON has none), NaN (never expected) as null.
-Json number(double v, int decimals = kLevelDecimals) {
-  if (std::isnan(v)) return nullptr;
-  if (std::isinf(v)) return v < 0 ? "-inf" : "inf";
-  return round_to(v, decimals);
-}
-
-Json number(const std::optional<double>& v, int decimals = kLevelDecimals) {
-  return v ? number(*v, decimals) : Json(nullptr);
-}
+Json number(double v, int decimals = kLevelDecimals) { return json_number(v, decimals); }
+Json number(const std::optional<double>& v, int decimals = kLevelDecimals) { return json_number(v, decimals); }
 
 Json numbers(const std::vector<double>& values, int decimals = kLevelDecimals) {
   Json out = Json::array();
@@ -32,7 +22,19 @@ Json numbers(const std::vector<double>& values, int decimals = kLevelDecimals) {
 // "31.25", "62.5", "125", ... : the shortest exact text of each centre frequency.
 std::string band_key(double hz) { return fmt::format("{}", hz); }
 
-Json measured_track(const TrackAnalysis& a, const std::vector<ChannelRole>& layout) {
+}  // namespace
+
+Json json_number(double v, int decimals) {
+  if (std::isnan(v)) return nullptr;
+  if (std::isinf(v)) return v < 0 ? "-inf" : "inf";
+  return round_to(v, decimals);
+}
+
+Json json_number(const std::optional<double>& v, int decimals) {
+  return v ? json_number(*v, decimals) : Json(nullptr);
+}
+
+Json measured_track_json(const TrackAnalysis& a, const std::vector<ChannelRole>& layout) {
   Json t;
   t["sample_rate"] = a.sample_rate;
   t["channels"] = a.channels;
@@ -67,6 +69,8 @@ Json measured_track(const TrackAnalysis& a, const std::vector<ChannelRole>& layo
   return t;
 }
 
+namespace {
+
 Json track(const TrackReport& r) {
   Json t;
   t["file"] = r.file;
@@ -75,7 +79,7 @@ Json track(const TrackReport& r) {
     t["error"] = r.error;
     return t;
   }
-  const Json measured = measured_track(*r.analysis, r.layout);
+  const Json measured = measured_track_json(*r.analysis, r.layout);
   for (const auto& [key, value] : measured.items()) t[key] = value;
   return t;
 }

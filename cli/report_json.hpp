@@ -3,14 +3,29 @@
 // no timestamps, hosts, backend names or thread counts.
 #pragma once
 
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "number_format.hpp"
 #include "report.hpp"
 
 namespace gloss::cli {
 
 inline constexpr int kJsonSchemaVersion = 1;
 
+using Json = nlohmann::ordered_json;  // keeps the documented field order
+
 std::string render_json(const RunReport& report);
+
+// A rounded number (number_format.hpp); infinities as the strings "-inf"/"inf" (JSON has
+// none), NaN (never expected) and no value as null. Shared by every JSON report.
+Json json_number(double v, int decimals = kLevelDecimals);
+Json json_number(const std::optional<double>& v, int decimals = kLevelDecimals);
+
+// Every field of one measured track, as `albums[].tracks[]` of gloss.analysis carries them
+// (sample_rate ... short_term_lufs). gloss.master reuses it for `before` and `after`.
+Json measured_track_json(const TrackAnalysis& a, const std::vector<ChannelRole>& layout);
 
 }  // namespace gloss::cli
