@@ -112,7 +112,9 @@ std::string check_output_destination(const fs::path& destination) {
 namespace gloss::cli {
 
 void remove_stale_temps(const fs::path& destination) {
-  const std::string prefix = "." + destination.filename().string() + ".tmp-";
+  // Built piecewise: GCC 12 warns falsely (-Wrestrict) on "." + string + ".tmp-".
+  std::string prefix(1, '.');
+  prefix.append(destination.filename().string()).append(".tmp-");
   std::error_code ec;
   for (const fs::directory_entry& entry : fs::directory_iterator(folder_of(destination), ec)) {
     const std::string name = entry.path().filename().string();
