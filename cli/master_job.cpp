@@ -202,8 +202,15 @@ int run_master_job(const MasterOptions& o, const MasterSettings& settings, const
   std::vector<Json> albums;
   std::size_t not_started = 0;
   for (std::size_t i : albums_of_shard) {
-    if (entries[i]) albums.push_back(std::move(*entries[i]));
-    else ++not_started;
+    if (!entries[i]) {
+      ++not_started;
+      continue;
+    }
+    // The position in this catalog (a resumed entry may have been made from another one).
+    Json entry{{"catalog_index", i}};
+    for (auto& [key, value] : entries[i]->items())
+      if (key != "catalog_index") entry[key] = std::move(value);
+    albums.push_back(std::move(entry));
   }
   Json problems = Json::array();
   for (const CatalogProblem& p : catalog.problems)
