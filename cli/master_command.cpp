@@ -14,6 +14,8 @@
 #include "encode.hpp"
 #include "device_option.hpp"
 #include "exit_codes.hpp"
+#include "manifest.hpp"
+#include "output_paths.hpp"
 #include "gloss/fingerprint.hpp"
 #include "master_album.hpp"
 #include "master_report.hpp"
@@ -64,24 +66,6 @@ std::string resolve_settings(const MasterOptions& o, MasterSettings& s) {
   return {};
 }
 
-// Where an album goes under -o: its folder as reached from the argument it was found under,
-// with that argument's own folder name first (catalog/Artist/Album -> OUT/catalog/Artist/Album).
-fs::path relative_folder(const CatalogAlbum& album, const std::vector<std::string>& arguments) {
-  const fs::path folder = album.tracks.empty() ? fs::path(album.display) : album.tracks[0].path.parent_path();
-  std::error_code ec;
-  const fs::path canonical = fs::weakly_canonical(folder, ec);
-  for (const std::string& a : arguments) {
-    fs::path root = fs::weakly_canonical(fs::path(a), ec);
-    if (!fs::is_directory(root, ec)) root = root.parent_path();
-    const fs::path rel = canonical.lexically_relative(root);
-    if (!rel.empty() && *rel.begin() != "..") {
-      const fs::path base = root.filename().empty() ? fs::path("root") : root.filename();
-      return rel == "." ? base : base / rel;
-    }
-  }
-  return canonical.filename();
-}
-
 bool inside(const fs::path& path, const fs::path& folder) {
   const fs::path rel = path.lexically_relative(folder);
   return !rel.empty() && *rel.begin() != "..";
@@ -90,7 +74,7 @@ bool inside(const fs::path& path, const fs::path& folder) {
 std::string check_output_root(const MasterOptions& o) {
   std::error_code ec;
   const fs::path root = fs::weakly_canonical(o.output_dir, ec);
-  for (const std::string& a : o.paths) {
+  for (const std::string& a : o.catalog.paths) {
     const fs::path in = fs::weakly_canonical(a, ec);
     if (fs::is_directory(in, ec) && (inside(root, in) || root == in))
       return fmt::format("-o {}: is inside the input folder {}; masters would be mixed with (and scanned as) inputs. "
@@ -101,6 +85,20 @@ std::string check_output_root(const MasterOptions& o) {
   if (!fs::is_directory(o.output_dir, ec))
     return fmt::format("-o {}: cannot create the output folder{}", o.output_dir, ec ? ": " + ec.message() : "");
   return {};
+}
+
+// An album whose output folder would leave -o (a symlink inside -o pointing elsewhere) is
+// not mastered: it becomes a problem, the rest of the catalog goes on.
+void keep_inside_output(Catalog& catalog, const std::string& output_dir) {
+  std::erase_if(catalog.albums, [&](const CatalogAlbum& album) {
+    const fs::path place = fs::path(output_dir) / album.output_relative;
+    if (stays_inside(place, output_dir)) return false;
+    catalog.problems.push_back({place.string(),
+                                "leads outside the output folder (through a symlink); the album was not mastered. "
+                                "Remove the link or choose another -o",
+                                true});
+    return true;
+  });
 }
 
 }  // namespace
@@ -115,7 +113,7 @@ CLI::App* add_master_command(CLI::App& app, MasterOptions& o) {
       "true peak never exceeds the ceiling as gloss (precise), libebur128 or FFmpeg would read it,\n"
       "at the delivered rate after quantization. Inputs are never modified; each output appears\n"
       "complete or not at all. The album folder structure and the files' text tags are kept.");
-  cmd->add_option("paths", o.paths, "Audio files or folders (scanned recursively)")->required();
+  add_catalog_options(*cmd, o.catalog, "Audio files or folders (scanned recursively)");
   cmd->add_option("-o,--output", o.output_dir, "Output folder (created if needed; must not be inside an input folder)")
       ->required()
       ->type_name("OUTDIR");
@@ -164,6 +162,10 @@ CLI::App* add_master_command(CLI::App& app, MasterOptions& o) {
 
 int run_master(const MasterOptions& o) {
   const auto start = std::chrono::steady_clock::now();
+  if (std::string why = check_catalog_request(o.catalog); !why.empty()) {
+    fmt::print(stderr, "gloss master: {}\n", why);
+    return kExitUsage;
+  }
   MasterSettings settings;
   if (std::string why = resolve_settings(o, settings); !why.empty()) {
     fmt::print(stderr, "gloss master: {}\n", why);
@@ -189,7 +191,14 @@ int run_master(const MasterOptions& o) {
     fmt::print(stderr, "gloss master: device '{}' is unavailable: {}\n", o.device, e.what());
     return kExitCannotStart;
   }
-  const Catalog catalog = scan_catalog(o.paths);
+  Catalog catalog;
+  try {
+    catalog = load_catalog(o.catalog);
+  } catch (const ManifestError& e) {
+    fmt::print(stderr, "gloss master: {}\n", e.what());
+    return kExitUsage;
+  }
+  keep_inside_output(catalog, o.output_dir);
   for (const CatalogProblem& p : catalog.problems)
     fmt::print(stderr, "gloss master: {} {}: {}\n", p.missed_input ? "error:" : "warning:", p.path, p.message);
   if (catalog.track_count() == 0) {
@@ -211,7 +220,7 @@ int run_master(const MasterOptions& o) {
   // Every parallel step of the run (decode, EQ, render, verify) stays within --threads.
   tbb::task_arena threads(o.threads > 0 ? o.threads : tbb::task_arena::automatic);
   for (const CatalogAlbum& album : catalog.albums) {
-    threads.execute([&] { report.albums.push_back(master_album(album, relative_folder(album, o.paths), run)); });
+    threads.execute([&] { report.albums.push_back(master_album(album, album.output_relative, run)); });
     progress.clear();
     std::fputs(render_master_table(report.albums.back(), settings).c_str(), stdout);
     std::fflush(stdout);
