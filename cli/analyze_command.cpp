@@ -66,6 +66,7 @@ void measure(std::vector<DecodeResult>& decoded, AlbumReport& report, RunContext
       batch.push_back(&*decoded[i].track);
       rows.push_back(i);
       report.tracks[i].layout = decoded[i].track->layout;
+      report.tracks[i].source = decoded[i].format;
     } else {
       report.tracks[i].error = decoded[i].error;
     }
@@ -104,6 +105,7 @@ AlbumReport analyze_album_files(const CatalogAlbum& album, RunContext& run) {
   std::vector<DecodeResult> decoded = decode_album(album, run);
   measure(decoded, report, run);
   summarize_album(report, run.settings.album_rule, !run.options.json_path.empty());
+  flag_album_report(report, run.settings.flags);
   return report;
 }
 
@@ -167,7 +169,7 @@ CLI::App* add_analyze_command(CLI::App& app, AnalyzeOptions& o) {
       "optionally writes deterministic JSON/CSV reports (byte-identical on every device and\n"
       "thread count). A file that cannot be measured is reported and the run goes on.");
   cmd->add_option("paths", o.paths, "Audio files or folders (scanned recursively)")->required();
-  cmd->add_option("--json", o.json_path, "Write the JSON report (schema gloss.analysis v1) to FILE")
+  cmd->add_option("--json", o.json_path, "Write the JSON report (schema gloss.analysis v2) to FILE")
       ->type_name("FILE");
   cmd->add_option("--csv", o.csv_path, "Write a CSV report (one row per track and per album) to FILE")
       ->type_name("FILE");
@@ -199,12 +201,19 @@ CLI::App* add_analyze_command(CLI::App& app, AnalyzeOptions& o) {
       ->check(CLI::IsMember({"pooled", "loudest", "mean"}).description(""))
       ->type_name("pooled|loudest|mean")
       ->default_str("pooled");
+  cmd->add_option("--flag", o.flag_overrides,
+                  "Override a consistency-flag threshold, e.g. --flag loudness_outlier_lu=3 (repeatable; names "
+                  "and defaults in REPORT_SCHEMA.md)")
+      ->type_name("NAME=VALUE")
+      ->allow_extra_args(false)
+      ->check(CLI::Validator([&o](std::string& v) { return set_flag_threshold(o.thresholds, v); }, ""));
   cmd->add_flag("-q,--quiet", o.quiet, "No progress and no summary line on stderr (failures are still listed)");
   cmd->footer(
       "Examples:\n"
       "  gloss analyze ~/Music/Album --json report.json\n"
       "  gloss analyze catalog/ --device cuda:0 --csv catalog.csv\n"
       "  gloss analyze a.flac b.flac --album-rule loudest --true-peak precise\n"
+      "  gloss analyze Album --flag tonal_outlier_db=4 --flag head_silence_s=1\n"
       "Exit status: 0 all files measured; 1 some files failed (the rest were measured and\n"
       "reported); 2 usage error; 3 no audio files found or the device is unavailable;\n"
       "4 a report could not be written.");
@@ -239,6 +248,7 @@ int run_analyze(const AnalyzeOptions& o) {
   RunReport report;
   report.settings.meter.true_peak = o.true_peak;
   report.settings.album_rule = o.album_rule;
+  report.settings.flags = o.thresholds;
   report.problems = catalog.problems;
   report.skipped_files = catalog.skipped_files;
   tbb::task_arena decoders(o.threads > 0 ? o.threads : tbb::task_arena::automatic);

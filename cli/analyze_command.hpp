@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "consistency_flags.hpp"
 #include "gloss/analysis.hpp"
 
 namespace gloss::cli {
@@ -18,6 +19,8 @@ struct AnalyzeOptions {
   TruePeakMode true_peak = TruePeakMode::Itu;
   AlbumLoudnessRule album_rule = AlbumLoudnessRule::Pooled;
   bool quiet = false;
+  std::vector<std::string> flag_overrides;  // --flag NAME=VALUE, as given
+  FlagThresholds thresholds;                // the defaults with those applied
 };
 
 // Registers the subcommand and its flags on `app`; the values land in `options`.
