@@ -247,8 +247,8 @@ void flag_silence(const Json& t, const char* key, const char* name, const char* 
 
 // The album's value is the most common one (a tie goes to the one met first in album
 // order); every track with another value is odd.
-void flag_mismatch(const std::vector<const Json*>& tracks, const char* key, const char* name, const char* unit,
-                   std::vector<Json>& out, Json& album) {
+void flag_mismatch(const std::vector<const Json*>& tracks, const char* key, const char* name, const char* what,
+                   const char* unit, std::vector<Json>& out, Json& album) {
   std::vector<std::pair<Json, std::size_t>> counts;  // value, tracks, in first-seen order
   std::vector<std::optional<Json>> values(tracks.size());
   for (std::size_t i = 0; i < tracks.size(); ++i) {
@@ -286,8 +286,8 @@ void flag_mismatch(const std::vector<const Json*>& tracks, const char* key, cons
     names += n;
   }
   album.push_back(Json{{"flag", name}, {"expected", majority->first}, {"tracks", odd},
-                       {"message", fmt::format("{} different values in one album: {}; odd: {}", counts.size(),
-                                               breakdown, names)}});
+                       {"message", fmt::format("{} {} in one album: {}; the odd one{} out: {}", counts.size(), what,
+                                               breakdown, odd_names.size() == 1 ? "" : "s", names)}});
 }
 
 // Counts and names as they are; DC offsets with 4 decimals, other levels with 1.
@@ -343,8 +343,8 @@ AlbumFlags flag_album(const std::vector<const Json*>& tracks, const FlagThreshol
     flag_clipping(*tracks[i], thresholds, result.tracks[i]);
     flag_dc(*tracks[i], thresholds, result.tracks[i]);
   }
-  flag_mismatch(tracks, "sample_rate", "sample_rate_mismatch", " Hz", result.tracks, result.album);
-  flag_mismatch(tracks, "sample_format", "bit_depth_mismatch", "", result.tracks, result.album);
+  flag_mismatch(tracks, "sample_rate", "sample_rate_mismatch", "sample rates", " Hz", result.tracks, result.album);
+  flag_mismatch(tracks, "sample_format", "bit_depth_mismatch", "sample formats", "", result.tracks, result.album);
   for (std::size_t i = 0; i < tracks.size(); ++i) {
     if (tracks[i] == nullptr) continue;
     flag_mono(*tracks[i], thresholds, result.tracks[i]);
