@@ -202,8 +202,8 @@ CLI::App* add_analyze_command(CLI::App& app, AnalyzeOptions& o) {
       ->type_name("pooled|loudest|mean")
       ->default_str("pooled");
   cmd->add_option("--flag", o.flag_overrides,
-                  "Override a consistency-flag threshold, e.g. --flag loudness_outlier_lu=3 (repeatable; names "
-                  "and defaults in REPORT_SCHEMA.md)")
+                  "Override a consistency-flag threshold (repeatable). Names and defaults: " +
+                      thresholds_text(FlagThresholds{}))
       ->type_name("NAME=VALUE")
       ->allow_extra_args(false)
       ->check(CLI::Validator([&o](std::string& v) { return set_flag_threshold(o.thresholds, v); }, ""));

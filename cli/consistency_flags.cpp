@@ -333,6 +333,18 @@ Json thresholds_json(const FlagThresholds& thresholds) {
   return out;
 }
 
+std::string thresholds_text(const FlagThresholds& thresholds) {
+  std::string out;
+  const Json all = thresholds_json(thresholds);
+  for (const auto& [name, value] : all.items()) {
+    if (!out.empty()) out += ", ";
+    out += name;
+    out += '=';
+    out += value.dump();
+  }
+  return out;
+}
+
 AlbumFlags flag_album(const std::vector<const Json*>& tracks, const FlagThresholds& thresholds) {
   AlbumFlags result{std::vector<Json>(tracks.size(), Json::array()), Json::array()};
   flag_loudness(tracks, thresholds, result.tracks);

@@ -39,6 +39,9 @@ std::string set_flag_threshold(FlagThresholds& thresholds, const std::string& as
 // Every threshold by its `--flag` name, in documented order (the report's settings).
 Json thresholds_json(const FlagThresholds& thresholds);
 
+// The same as "name=value, name=value, ..." (for --help).
+std::string thresholds_text(const FlagThresholds& thresholds);
+
 struct AlbumFlags {
   std::vector<Json> tracks;  // one JSON array of flags per input track, aligned with the input
   Json album;                // album-level flags (a JSON array)
@@ -46,7 +49,8 @@ struct AlbumFlags {
 
 // `tracks`: the measured-track JSON objects of one album in album order, nullptr for a
 // track that failed (it gets an empty array). Objects may carry "file" (messages then name
-// it). Deterministic: the same objects always give the same flags.
+// it); a flag whose fields an object lacks (a master's shorter before/after objects) is
+// simply not raised. Deterministic: the same objects always give the same flags.
 AlbumFlags flag_album(const std::vector<const Json*>& tracks, const FlagThresholds& thresholds);
 
 // A flag in a few words for the table: "loudness_outlier +5.0", "tonal_outlier +8.1 (62.5 Hz)".

@@ -261,6 +261,9 @@ TEST(FlagThresholds, NamesValuesAndErrors) {
   EXPECT_EQ(defaults.dump(),
             R"({"loudness_outlier_lu":4.0,"tonal_outlier_db":6.0,"true_peak_ceiling_dbtp":-1.0,"clipped_runs":1,)"
             R"("dc_offset":0.003,"mono_loss_lu":4.0,"stereo_correlation":-0.2,"head_silence_s":3.0,"tail_silence_s":5.0})");
+  EXPECT_EQ(gloss::cli::thresholds_text(FlagThresholds{}),
+            "loudness_outlier_lu=4.0, tonal_outlier_db=6.0, true_peak_ceiling_dbtp=-1.0, clipped_runs=1, dc_offset=0.003, "
+            "mono_loss_lu=4.0, stereo_correlation=-0.2, head_silence_s=3.0, tail_silence_s=5.0");
 }
 
 TEST(FlagThresholds, TableSummaries) {
