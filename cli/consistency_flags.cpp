@@ -188,11 +188,14 @@ void flag_true_peak(const Json& t, const FlagThresholds& th, Json& out) {
 }
 
 void flag_clipping(const Json& t, const FlagThresholds& th, Json& out) {
-  const std::int64_t runs = t.value("clipped_runs", std::int64_t{0});
+  const auto runs_value = finite(t, "clipped_runs");
+  if (!runs_value) return;
+  const auto runs = static_cast<std::int64_t>(*runs_value);
   if (runs < th.clipped_runs) return;
+  const auto samples = static_cast<std::int64_t>(finite(t, "clipped_samples").value_or(0));
   out.push_back(flag("clipping", runs, th.clipped_runs,
                      fmt::format("{} clipping run{} ({} samples at full scale); {} or more flag a track", runs,
-                                 runs == 1 ? "" : "s", t.value("clipped_samples", std::int64_t{0}), th.clipped_runs)));
+                                 runs == 1 ? "" : "s", samples, th.clipped_runs)));
 }
 
 void flag_dc(const Json& t, const FlagThresholds& th, Json& out) {

@@ -222,6 +222,22 @@ TEST(ConsistencyFlags, FailedAndSilentTracksStayOutOfTheAlbumReferences) {
   EXPECT_TRUE(run({track(-30.0)}).tracks[0].empty());
 }
 
+TEST(ConsistencyFlags, ShorterObjectsRaiseOnlyWhatTheirFieldsAllow) {
+  // The shape of gloss.master's before/after objects: no bands, DC, clipping or silence.
+  auto brief = [](double lufs, double peak, int rate) {
+    return Json{{"sample_rate", rate}, {"integrated_lufs", lufs}, {"loudness_range_lu", 6.0},
+                {"true_peak_dbtp", peak}, {"sample_peak_dbfs", peak}, {"plr_db", peak - lufs},
+                {"clipped_runs", nullptr}};
+  };
+  const AlbumFlags f = run({brief(-14, -2, 44100), brief(-14, 0.5, 44100), brief(-8, -2, 44100), brief(-14, -2, 48000),
+                            brief(-14, -2, 44100)});
+  EXPECT_TRUE(f.tracks[0].empty());
+  EXPECT_EQ(names(f.tracks[1]), std::set<std::string>{"true_peak_over_ceiling"});
+  EXPECT_EQ(names(f.tracks[2]), std::set<std::string>{"loudness_outlier"});
+  EXPECT_EQ(names(f.tracks[3]), std::set<std::string>{"sample_rate_mismatch"});
+  EXPECT_EQ(names(f.album), std::set<std::string>{"sample_rate_mismatch"});
+}
+
 TEST(ConsistencyFlags, FlagsAreDeterministic) {
   std::vector<Json> tracks = album(7);
   for (std::size_t i = 0; i < tracks.size(); ++i) tracks[i]["integrated_lufs"] = -20.0 + 1.7 * static_cast<double>(i);
