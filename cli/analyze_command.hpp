@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "catalog_request.hpp"
+#include "consistency_flags.hpp"
 #include "gloss/analysis.hpp"
 
 namespace gloss::cli {
@@ -21,6 +22,8 @@ struct AnalyzeOptions {
   bool quiet = false;
   std::string progress = "auto";  // auto | bar | lines | json | quiet
   std::string shard = "1/1";      // K/N, auto or auto/N
+  std::vector<std::string> flag_overrides;  // --flag NAME=VALUE, as given
+  FlagThresholds thresholds;                // the defaults with those applied
 };
 
 // Registers the subcommand and its flags on `app`; the values land in `options`.
