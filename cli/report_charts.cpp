@@ -157,7 +157,7 @@ std::string loudness_chart_svg(const std::string& id, const std::string& title, 
   if (!drawn)
     fmt::format_to(out, "<text class=\"note\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
                    svg_coord((kPlotLeft + kPlotRight) / 2), svg_coord((kPlotTop + kPlotBottom) / 2),
-                   no_series ? "no short-term series (under 3 s, or not in the report)" : "silent throughout");
+                   no_series ? "no short-term values" : "silent throughout");
   svg += "</svg>";
   return svg;
 }

@@ -84,6 +84,27 @@ std::map<std::string, std::pair<std::size_t, std::size_t>> flags_by_kind(const R
   return kinds;
 }
 
+// Longer album indexes start folded, so the summary stays one screen.
+constexpr std::size_t kFoldedIndexAlbums = 30;
+
+void write_album_index(Out out, const ReportView& r, const std::vector<std::size_t>& albums) {
+  fmt::format_to(out, "<table><tr><th>#</th><th class=\"text\">album</th><th>tracks</th><th>failed</th>"
+                      "<th>flags</th><th>{}</th></tr>",
+                 r.master ? "LUFS in → out" : "album LUFS");
+  for (std::size_t a : albums) {
+    const AlbumView& album = r.albums[a];
+    const std::size_t f = failed_count(album), flagged = flag_count(album);
+    fmt::format_to(out, "<tr{}><td>{}</td><td class=\"name\"><a href=\"#{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td>",
+                   f ? " class=\"failed\"" : "", a + 1, album_anchor(a), escape(album.path), album.tracks.size(), f,
+                   flagged);
+    if (r.master)
+      fmt::format_to(out, "<td>{} → {}</td></tr>", shown_number(album.lufs_before), shown_number(album.lufs_after));
+    else
+      fmt::format_to(out, "<td>{}</td></tr>", shown_number(album.lufs_before));
+  }
+  fmt::format_to(out, "</table>");
+}
+
 void write_summary(Out out, const ReportView& r) {
   std::size_t tracks = 0, failed = 0, flags = 0;
   for (const AlbumView& a : r.albums) tracks += a.tracks.size(), failed += failed_count(a), flags += flag_count(a);
@@ -113,21 +134,22 @@ void write_summary(Out out, const ReportView& r) {
     fmt::format_to(out, "</ul>");
   }
 
-  fmt::format_to(out, "<h2>Albums</h2><table><tr><th>#</th><th class=\"text\">album</th><th>tracks</th><th>failed</th>"
-                      "<th>flags</th><th>{}</th></tr>",
-                 r.master ? "LUFS in → out" : "album LUFS");
+  // Albums that need a look first; the full index folds away when it is long.
+  std::vector<std::size_t> attention, all;
   for (std::size_t a = 0; a < r.albums.size(); ++a) {
-    const AlbumView& album = r.albums[a];
-    const std::size_t f = failed_count(album), flagged = flag_count(album);
-    fmt::format_to(out, "<tr{}><td>{}</td><td class=\"name\"><a href=\"#{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td>",
-                   f ? " class=\"failed\"" : "", a + 1, album_anchor(a), escape(album.path), album.tracks.size(), f,
-                   flagged);
-    if (r.master)
-      fmt::format_to(out, "<td>{} → {}</td></tr>", shown_number(album.lufs_before), shown_number(album.lufs_after));
-    else
-      fmt::format_to(out, "<td>{}</td></tr>", shown_number(album.lufs_before));
+    all.push_back(a);
+    if (failed_count(r.albums[a]) + flag_count(r.albums[a]) > 0) attention.push_back(a);
   }
-  fmt::format_to(out, "</table>");
+  if (!attention.empty() && attention.size() < all.size()) {
+    fmt::format_to(out, "<h2>Albums with failures or flags</h2>");
+    write_album_index(out, r, attention);
+  }
+  if (all.size() > kFoldedIndexAlbums)
+    fmt::format_to(out, "<details><summary><b>All {} albums</b></summary>", all.size());
+  else
+    fmt::format_to(out, "<h2>Albums</h2>");
+  write_album_index(out, r, all);
+  if (all.size() > kFoldedIndexAlbums) fmt::format_to(out, "</details>");
 
   if (!r.settings.empty() || !r.thresholds.empty()) {
     fmt::format_to(out, "<details><summary>Settings</summary><dl class=\"settings\">");
@@ -230,6 +252,16 @@ std::vector<BandValues> album_deviations(const AlbumView& album, std::optional<L
   return balances;
 }
 
+bool has_series(const LevelsView* l) { return l && !l->short_term_lufs.empty(); }
+
+// Whether the report carries band levels (a silent track has them, all -inf).
+bool has_bands(const LevelsView* l) {
+  if (!l) return false;
+  for (const auto& b : l->octave_bands_db)
+    if (b) return true;
+  return false;
+}
+
 void write_track(Out out, const ReportView& r, const AlbumView& album, std::size_t a, std::size_t k,
                  const LoudnessRange& range, const std::vector<BandValues>& tonal,
                  const std::vector<BandValues>& tonal_before) {
@@ -255,14 +287,19 @@ void write_track(Out out, const ReportView& r, const AlbumView& album, std::size
       fmt::format_to(out, "<p class=\"meta\">{} · LRA {} · true peak {} · PLR {}</p>",
                      with_unit(before->integrated_lufs, "LUFS"), with_unit(before->loudness_range_lu, "LU"),
                      with_unit(before->true_peak_dbtp, "dBTP"), with_unit(before->plr_db, "dB"));
-    const std::optional<double> reference = r.master ? r.target_lufs : album.lufs_before;
-    fmt::format_to(out, "<div class=\"charts\">{}", loudness_chart_svg(id + "-loudness",
-                   "Short-term loudness over time of " + t.name + (r.master ? ", input and delivered" : ""),
-                   before, after, range, reference));
-    const bool master_pair = r.master && after;
-    fmt::format_to(out, "{}</div>", tonal_chart_svg(id + "-tonal",
-                   "Octave-band balance of " + t.name + " against the album mean (dB)", tonal[k],
-                   master_pair && before ? &tonal_before[k] : nullptr));
+    // A chart only for data the document has: a levels-only report shows the numbers alone.
+    const bool series = has_series(before) || has_series(after);
+    const bool bands = has_bands(before) || has_bands(after);
+    if (series || bands) fmt::format_to(out, "<div class=\"charts\">");
+    if (series)
+      fmt::format_to(out, "{}", loudness_chart_svg(id + "-loudness",
+                     "Short-term loudness over time of " + t.name + (r.master ? ", input and delivered" : ""), before,
+                     after, range, r.master ? r.target_lufs : album.lufs_before));
+    if (bands)
+      fmt::format_to(out, "{}", tonal_chart_svg(id + "-tonal",
+                     "Octave-band balance of " + t.name + " against the album mean (dB)", tonal[k],
+                     r.master && after && has_bands(before) ? &tonal_before[k] : nullptr));
+    if (series || bands) fmt::format_to(out, "</div>");
   }
   fmt::format_to(out, "</article>");
 }

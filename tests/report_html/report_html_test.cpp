@@ -196,10 +196,11 @@ TEST(ReportHtml, TodaysMasterShapeWithLevelsOnlyStillRenders) {
     t.erase("flags_after");
   }
   const std::string page = render_html_report(doc);
-  EXPECT_EQ(count(page, "<svg class=\"chart loudness\""), 2u);
-  EXPECT_EQ(count(page, "no short-term series"), 2u);
-  EXPECT_EQ(count(page, "no band levels"), 2u);
-  EXPECT_EQ(count(page, "<rect class=\"bar"), 0u);
+  // No per-track chart without its data: the numbers and the album's levels chart remain.
+  EXPECT_EQ(count(page, "<svg class=\"chart loudness\""), 0u);
+  EXPECT_EQ(count(page, "<svg class=\"chart tonal\""), 0u);
+  EXPECT_EQ(count(page, "<svg class=\"chart levels\""), 1u);
+  EXPECT_EQ(count(page, "<article class=\"track"), 3u);
   EXPECT_NE(page.find("<td>-19.0 → -14.2</td>"), std::string::npos);
   expect_self_contained(page);
 }
@@ -265,6 +266,20 @@ TEST(ReportHtml, LongCatalogsStaySmallPerTrack) {
   EXPECT_EQ(count(page, "<svg class=\"chart loudness\""), 300u);
   // Ten-minute tracks: at most 160 points each; under 12 kB per track keeps 10,000 tracks near 100 MB.
   EXPECT_LT(page.size(), 300u * 12000u) << page.size() / 300 << " bytes per track";
+}
+
+TEST(ReportHtml, AlbumsNeedingALookComeFirstAndALongIndexFolds) {
+  Json doc = analysis_document();
+  for (int i = 0; i < 38; ++i) doc["albums"].push_back(doc["albums"][1]);  // 40 albums, only the first flagged
+  const std::string page = render_html_report(doc);
+  const std::size_t attention = page.find("<h2>Albums with failures or flags</h2>");
+  const std::size_t folded = page.find("<details><summary><b>All 40 albums</b></summary>");
+  ASSERT_NE(attention, std::string::npos);
+  ASSERT_NE(folded, std::string::npos);
+  EXPECT_LT(attention, folded);
+  EXPECT_EQ(count(page.substr(attention, folded - attention), "<a href=\"#album-"), 1u);
+  EXPECT_NE(page.find("<a href=\"#album-40\">Other</a>"), std::string::npos);
+  EXPECT_NE(page.find("id=\"album-40\""), std::string::npos);
 }
 
 TEST(HtmlText, Utf8RepairKeepsValidSequencesAndReplacesEachBadByte) {
