@@ -177,7 +177,7 @@ void write_legend(Out out, bool master) {
                  "ceiling</span>"
                  "<span><i class=\"key box\" style=\"background:var(--up)\"></i>band louder than the album mean</span>"
                  "<span><i class=\"key box\" style=\"background:var(--down)\"></i>band quieter than the album mean</span>"
-                 "<span>levels chart: dot = integrated loudness, bar to tick = true peak (length = PLR)</span>",
+                 "<span>levels chart (LUFS, dBTP): dot = integrated loudness, bar to tick = true peak (length = PLR)</span>",
                  master ? "target loudness" : "album loudness");
   fmt::format_to(out, "</div>");
 }
