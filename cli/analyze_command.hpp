@@ -15,6 +15,7 @@ struct AnalyzeOptions {
   CatalogRequest catalog;  // PATH... or --manifest, --group-by
   std::string json_path;  // empty: no JSON report
   std::string csv_path;   // empty: no CSV report
+  std::string html_path;  // empty: no HTML report
   std::string device = "auto";
   int threads = 0;  // 0: all hardware threads
   TruePeakMode true_peak = TruePeakMode::Itu;
