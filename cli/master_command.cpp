@@ -174,6 +174,24 @@ CLI::App* add_master_command(CLI::App& app, MasterOptions& o) {
                   "join the shards' --json reports with `gloss report merge`")
       ->type_name("K/N|auto")
       ->capture_default_str();
+  cmd->add_option("--csv", o.csv_path, "Write a CSV report (one row per track and per album, before and after) to FILE")
+      ->type_name("FILE");
+  cmd->add_option("--html", o.html_path,
+                  "Write a self-contained HTML report (plots of loudness over time and tonal balance, before and "
+                  "after) to FILE")
+      ->type_name("FILE");
+  cmd->add_option("--flag", o.flag_overrides,
+                  "Override a consistency-flag threshold (repeatable; the true-peak ceiling defaults to the "
+                  "preset's). Names and defaults: " +
+                      thresholds_text(FlagThresholds{}))
+      ->type_name("NAME=VALUE")
+      ->allow_extra_args(false)
+      ->check(CLI::Validator(
+          [&o](std::string& v) {
+            if (v.starts_with("true_peak_ceiling_dbtp=")) o.ceiling_flag_given = true;
+            return set_flag_threshold(o.thresholds, v);
+          },
+          ""));
   cmd->add_flag("--force", o.force,
                 "Master every album again, ignoring the journal (OUTDIR/.gloss/) of finished albums");
   cmd->footer(
@@ -208,12 +226,13 @@ int run_master(const MasterOptions& o) {
     fmt::print(stderr, "gloss master: {}\n", why);
     return kExitUsage;
   }
-  if (!o.json_path.empty()) {
-    if (std::string why = check_output_destination(o.json_path); !why.empty()) {
+  for (const std::string& report : {o.json_path, o.csv_path, o.html_path}) {
+    if (report.empty()) continue;
+    if (std::string why = check_output_destination(report); !why.empty()) {
       fmt::print(stderr, "gloss master: {}\n", why);
       return kExitUsage;
     }
-    remove_stale_temps(o.json_path);
+    remove_stale_temps(report);
   }
   Catalog catalog;
   try {

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <fmt/format.h>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -19,6 +20,8 @@
 #include "job_journal.hpp"
 #include "master_report.hpp"
 #include "progress.hpp"
+#include "report_csv.hpp"
+#include "report_html.hpp"
 
 namespace gloss::cli {
 
@@ -235,13 +238,23 @@ int run_master_job(const MasterOptions& o, const MasterSettings& settings, const
         if (!t.at("error").is_null() && !t.value("interrupted", false))
           fmt::print(stderr, "  {}\n", t.at("error").get<std::string>());
   }
+  FlagThresholds thresholds = o.thresholds;
+  if (!o.ceiling_flag_given) thresholds.true_peak_ceiling_dbtp = settings.gain.ceiling_dbtp;
+  for (Json& album : albums) add_master_flags(album, thresholds);
+  Json report_settings = settings_json;
+  report_settings["thresholds"] = thresholds_json(thresholds);
+  const Json document = master_document(report_settings, albums, problems, shard);
   bool report_ok = true;
-  if (!o.json_path.empty())
-    if (std::string why = write_file_atomically(o.json_path, render_master_document(settings_json, albums, problems, shard));
-        !why.empty()) {
+  auto write = [&](const std::string& path, const std::function<std::string()>& render) {
+    if (path.empty()) return;
+    if (std::string why = write_file_atomically(path, render()); !why.empty()) {
       fmt::print(stderr, "gloss master: {}\n", why);
       report_ok = false;
     }
+  };
+  write(o.json_path, [&] { return document.dump(2, ' ', false, Json::error_handler_t::replace) + "\n"; });
+  write(o.csv_path, [&] { return render_csv_document(document); });
+  write(o.html_path, [&] { return render_html_report(document); });
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!o.quiet)
     fmt::print(stderr, "gloss master: {} written, {} failed, {} album{} already done, {:.1f} s\n",
