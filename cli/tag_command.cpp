@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cmath>
 #include <cstdio>
 #include <fmt/format.h>
@@ -19,7 +20,10 @@
 #include "gloss/backend.hpp"
 #include "gloss/meter.hpp"
 #include "number_format.hpp"
+#include "interrupt.hpp"
+#include "manifest.hpp"
 #include "progress.hpp"
+#include "shard.hpp"
 
 namespace gloss::cli {
 
@@ -194,7 +198,7 @@ CLI::App* add_tag_command(CLI::App& app, TagOptions& o) {
       "ID3v2 chunk. Existing ReplayGain/R128 tags are replaced. The audio is never modified: a\n"
       "tagged copy replaces the file only when TagLib saved it; a file that can't be tagged is\n"
       "reported, left unchanged, and the run goes on.");
-  cmd->add_option("paths", o.paths, "Audio files or folders (scanned recursively)")->required();
+  add_catalog_options(*cmd, o.catalog, "Audio files or folders (scanned recursively)");
   cmd->add_option("--reference", o.reference_lufs, "Reference loudness in LUFS: gain = reference - loudness")
       ->check(CLI::Range(-70.0, 0.0))
       ->type_name("LUFS")
@@ -229,6 +233,17 @@ CLI::App* add_tag_command(CLI::App& app, TagOptions& o) {
       ->check(CLI::Range(0, 1024))
       ->capture_default_str();
   cmd->add_flag("-q,--quiet", o.quiet, "No progress and no summary line on stderr (failures are still listed)");
+  cmd->add_option("--progress", o.progress,
+                  "auto (a live bar on a terminal, one line per album otherwise), bar, lines, json (one JSON "
+                  "object per album on stderr) or quiet")
+      ->check(CLI::IsMember({"auto", "bar", "lines", "json", "quiet"}).description(""))
+      ->type_name("MODE")
+      ->capture_default_str();
+  cmd->add_option("--shard", o.shard,
+                  "Tag only shard K of N of the catalog's albums (a stable split by album identity): K/N, auto "
+                  "(a Slurm job array or a Kubernetes Indexed Job with GLOSS_SHARD_COUNT) or auto/N")
+      ->type_name("K/N|auto")
+      ->capture_default_str();
   cmd->footer(
       "Examples:\n"
       "  gloss tag ~/Music/Album\n"
@@ -242,6 +257,17 @@ CLI::App* add_tag_command(CLI::App& app, TagOptions& o) {
 
 int run_tag(const TagOptions& o) {
   const auto start = std::chrono::steady_clock::now();
+  if (std::string why = check_catalog_request(o.catalog); !why.empty()) {
+    fmt::print(stderr, "gloss tag: {}\n", why);
+    return kExitUsage;
+  }
+  Shard shard;
+  try {
+    shard = parse_shard(o.shard, [](const char* name) { return std::getenv(name); });
+  } catch (const ShardError& e) {
+    fmt::print(stderr, "gloss tag: --shard {}: {}\n", o.shard, e.what());
+    return kExitUsage;
+  }
   std::unique_ptr<Backend> backend;
   try {
     backend = make_backend(o.device, o.threads);
@@ -250,7 +276,13 @@ int run_tag(const TagOptions& o) {
                o.device, e.what());
     return kExitCannotStart;
   }
-  const Catalog catalog = scan_catalog(o.paths);
+  Catalog catalog;
+  try {
+    catalog = load_catalog(o.catalog);
+  } catch (const ManifestError& e) {
+    fmt::print(stderr, "gloss tag: {}\n", e.what());
+    return kExitUsage;
+  }
   bool missed = false;
   for (const CatalogProblem& p : catalog.problems) {
     fmt::print(stderr, "gloss tag: {} {}: {}\n", p.missed_input ? "error:" : "warning:", p.path, p.message);
@@ -264,10 +296,22 @@ int run_tag(const TagOptions& o) {
 
   Tally tally;
   tbb::task_arena decoders(o.threads > 0 ? o.threads : tbb::task_arena::automatic);
-  Progress progress(catalog.track_count(), o.quiet);
+  const std::vector<std::size_t> albums = albums_in_shard(catalog, shard);
+  ProgressTotals totals{albums.size(), 0, 0};
+  for (std::size_t index : albums) totals.tracks += catalog.albums[index].tracks.size();
+  Progress progress(o.quiet ? ProgressMode::quiet : parse_progress_mode(o.progress), totals);
   RunContext run{o, tag_settings(o), *backend, decoders, progress, tally};
-  for (const CatalogAlbum& album : catalog.albums) tag_album(album, run);
-  progress.clear();
+  // Ctrl-C stops between albums: every file is tagged whole or not at all (temporary copy,
+  // renamed), and --skip-tagged makes the rerun pick up where this one stopped.
+  install_interrupt_handlers();
+  for (std::size_t index : albums) {
+    if (interrupt_requested()) break;
+    const std::size_t failed_before = tally.failures.size();
+    tag_album(catalog.albums[index], run);
+    progress.album_done(catalog.albums[index].display, catalog.albums[index].tracks.size(),
+                        tally.failures.size() - failed_before, 0);
+  }
+  progress.finish();
 
   if (!tally.failures.empty()) {
     fmt::print(stderr, "failed:\n");
@@ -278,6 +322,10 @@ int run_tag(const TagOptions& o) {
     fmt::print(stderr, "gloss: {} file{} {}, {} skipped (already tagged alike), {} failed, {:.2f} s on {}\n",
                tally.tagged, tally.tagged == 1 ? "" : "s", o.dry_run ? "would be tagged (dry run)" : "tagged",
                tally.skipped, tally.failures.size(), seconds, backend->name());
+  }
+  if (interrupt_requested()) {
+    fmt::print(stderr, "gloss tag: interrupted; run the same command with --skip-tagged to go on\n");
+    return kExitInterrupted;
   }
   return tally.failures.empty() && !missed ? kExitOk : kExitSomeFailed;
 }

@@ -7,12 +7,13 @@
 #include <vector>
 
 #include "gloss/analysis.hpp"
+#include "catalog_request.hpp"
 #include "tag_writer.hpp"
 
 namespace gloss::cli {
 
 struct TagOptions {
-  std::vector<std::string> paths;
+  CatalogRequest catalog;  // PATH... or --manifest, --group-by (an album = one album gain)
   double reference_lufs = -18.0;  // ReplayGain 2.0
   bool sample_peak = false;       // --peak sample: peaks are sample peaks, else true peaks
   TruePeakMode true_peak = TruePeakMode::Itu;
@@ -22,6 +23,8 @@ struct TagOptions {
   std::string device = "auto";
   int threads = 0;
   bool quiet = false;
+  std::string progress = "auto";  // auto | bar | lines | json | quiet
+  std::string shard = "1/1";      // K/N, auto or auto/N
 };
 
 CLI::App* add_tag_command(CLI::App& app, TagOptions& options);
