@@ -1,5 +1,7 @@
 #include "catalog_request.hpp"
 
+#include <fmt/format.h>
+
 #include <map>
 
 #include "manifest.hpp"
@@ -37,10 +39,33 @@ std::string check_catalog_request(const CatalogRequest& r) {
   return {};
 }
 
+namespace {
+
+// Folder albums take their identity from their folder's path below its argument, so
+// `a/Live b/Live` gives two albums called Live; that is allowed, and said.
+void warn_shared_identities(Catalog& catalog) {
+  std::map<std::string, const CatalogAlbum*> seen;
+  for (const CatalogAlbum& album : catalog.albums) {
+    const auto [first, fresh] = seen.emplace(album.identity, &album);
+    if (!fresh)
+      catalog.problems.push_back(
+          {album.display,
+           fmt::format("has the same album identity '{}' as {} (folders of the same name under different "
+                       "arguments): masters of both go to one output folder and a resumed job cannot tell them "
+                       "apart; give the folders different names, pass their parent folder, or use --manifest",
+                       album.identity, first->second->display),
+           false});
+  }
+}
+
+}  // namespace
+
 Catalog load_catalog(const CatalogRequest& r) {
-  if (!r.manifest.empty()) return load_manifest(r.manifest);
+  if (!r.manifest.empty()) return load_manifest(r.manifest);  // ids are unique by then
   Catalog catalog = scan_catalog(r.paths);
-  return r.group_by == GroupBy::tags ? group_by_tags(std::move(catalog)) : catalog;
+  if (r.group_by == GroupBy::tags) catalog = group_by_tags(std::move(catalog));
+  warn_shared_identities(catalog);
+  return catalog;
 }
 
 }  // namespace gloss::cli
