@@ -10,19 +10,19 @@
 namespace gloss::cli {
 
 void add_catalog_options(CLI::App& command, CatalogRequest& request, const std::string& paths_help) {
-  CLI::Option* paths = command.add_option("paths", request.paths, paths_help + " (or --manifest)");
+  CLI::Option* paths = command.add_option("paths", request.paths, paths_help + "; not with --manifest");
   CLI::Option* manifest =
       command
           .add_option("--manifest", request.manifest,
-                      "Albums listed in a CSV (album,track,path[,preset,target_lufs,ceiling_dbtp,mode]) or JSON "
-                      "({\"albums\":[{\"id\":...,\"tracks\":[...]}]}) file instead of PATH...; paths are relative to "
-                      "the file's folder")
+                      "The albums listed in a CSV (album,track,path[,preset,target_lufs,ceiling_dbtp,mode]) or JSON "
+                      "({\"albums\":[{\"id\":...,\"tracks\":[...]}]}) file, instead of PATH...; its paths start at its "
+                      "folder")
           ->type_name("FILE");
   manifest->excludes(paths);
   command
       .add_option("--group-by", request.group_by,
-                  "How PATH... becomes albums: folder (one folder, one album) or tags (album artist + album tags, "
-                  "multi-disc folders joined)")
+                  "How PATH... becomes albums: folder (each folder is an album) or tags (album artist and album tags; "
+                  "the discs of an album in several folders are joined)")
       ->transform(CLI::CheckedTransformer(std::map<std::string, GroupBy>{{"folder", GroupBy::folder}, {"tags", GroupBy::tags}})
                       .description(""))
       ->type_name("folder|tags")
