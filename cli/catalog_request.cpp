@@ -1,5 +1,7 @@
 #include "catalog_request.hpp"
 
+#include <fmt/format.h>
+
 #include <map>
 
 #include "manifest.hpp"
@@ -8,19 +10,19 @@
 namespace gloss::cli {
 
 void add_catalog_options(CLI::App& command, CatalogRequest& request, const std::string& paths_help) {
-  CLI::Option* paths = command.add_option("paths", request.paths, paths_help + " (or --manifest)");
+  CLI::Option* paths = command.add_option("paths", request.paths, paths_help + "; not with --manifest");
   CLI::Option* manifest =
       command
           .add_option("--manifest", request.manifest,
-                      "Albums listed in a CSV (album,track,path[,preset,target_lufs,ceiling_dbtp,mode]) or JSON "
-                      "({\"albums\":[{\"id\":...,\"tracks\":[...]}]}) file instead of PATH...; paths are relative to "
-                      "the file's folder")
+                      "The albums listed in a CSV (album,track,path[,preset,target_lufs,ceiling_dbtp,mode]) or JSON "
+                      "({\"albums\":[{\"id\":...,\"tracks\":[...]}]}) file, instead of PATH...; its paths start at its "
+                      "folder")
           ->type_name("FILE");
   manifest->excludes(paths);
   command
       .add_option("--group-by", request.group_by,
-                  "How PATH... becomes albums: folder (one folder, one album) or tags (album artist + album tags, "
-                  "multi-disc folders joined)")
+                  "How PATH... becomes albums: folder (each folder is an album) or tags (album artist and album tags; "
+                  "the discs of an album in several folders are joined)")
       ->transform(CLI::CheckedTransformer(std::map<std::string, GroupBy>{{"folder", GroupBy::folder}, {"tags", GroupBy::tags}})
                       .description(""))
       ->type_name("folder|tags")
@@ -37,10 +39,33 @@ std::string check_catalog_request(const CatalogRequest& r) {
   return {};
 }
 
+namespace {
+
+// Folder albums take their identity from their folder's path below its argument, so
+// `a/Live b/Live` gives two albums called Live; that is allowed, and said.
+void warn_shared_identities(Catalog& catalog) {
+  std::map<std::string, const CatalogAlbum*> seen;
+  for (const CatalogAlbum& album : catalog.albums) {
+    const auto [first, fresh] = seen.emplace(album.identity, &album);
+    if (!fresh)
+      catalog.problems.push_back(
+          {album.display,
+           fmt::format("has the same album identity '{}' as {} (folders of the same name under different "
+                       "arguments): masters of both go to one output folder and a resumed job cannot tell them "
+                       "apart; give the folders different names, pass their parent folder, or use --manifest",
+                       album.identity, first->second->display),
+           false});
+  }
+}
+
+}  // namespace
+
 Catalog load_catalog(const CatalogRequest& r) {
-  if (!r.manifest.empty()) return load_manifest(r.manifest);
+  if (!r.manifest.empty()) return load_manifest(r.manifest);  // ids are unique by then
   Catalog catalog = scan_catalog(r.paths);
-  return r.group_by == GroupBy::tags ? group_by_tags(std::move(catalog)) : catalog;
+  if (r.group_by == GroupBy::tags) catalog = group_by_tags(std::move(catalog));
+  warn_shared_identities(catalog);
+  return catalog;
 }
 
 }  // namespace gloss::cli

@@ -1,6 +1,6 @@
 // `--manifest FILE`: the albums of a catalog listed in a file instead of found in folders.
 //
-// CSV (RFC 4180, header row required):
+// CSV (RFC 4180, UTF-8, header row required):
 //   album,track,path[,preset,target_lufs,ceiling_dbtp,mode]
 //   one row per track; rows with the same album id form one album, ordered by track number;
 //   override cells may be left empty, and rows of one album must not disagree.

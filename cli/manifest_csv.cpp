@@ -19,6 +19,36 @@ struct Record {
   std::vector<std::string> fields;
 };
 
+// Length of the well-formed UTF-8 sequence at text[i] (Unicode 15, table 3-7), 0 if none.
+std::size_t utf8_length(std::string_view text, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0u; };
+  const unsigned b0 = byte(0);
+  const auto cont = [&](std::size_t k, unsigned lo = 0x80, unsigned hi = 0xBF) { return byte(k) >= lo && byte(k) <= hi; };
+  if (b0 < 0x80) return 1;
+  if (b0 >= 0xC2 && b0 <= 0xDF) return cont(1) ? 2 : 0;
+  if (b0 == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
+  if (b0 == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
+  if (b0 >= 0xE1 && b0 <= 0xEF) return cont(1) && cont(2) ? 3 : 0;
+  if (b0 == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+  if (b0 >= 0xF1 && b0 <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  if (b0 == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
+  return 0;
+}
+
+// Album ids end up in reports and journals, which are UTF-8; a manifest saved in another
+// encoding would also name files that do not exist, so it is refused where it goes wrong.
+void check_utf8(std::string_view text, const std::string& name) {
+  std::size_t line = 1;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t n = utf8_length(text, i);
+    if (n == 0)
+      throw ManifestError(fmt::format("{}:{}: byte 0x{:02X} is not UTF-8; save the manifest as UTF-8", name, line,
+                                      static_cast<unsigned char>(text[i])));
+    if (text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n'))) ++line;
+    i += n;
+  }
+}
+
 class CsvReader {
  public:
   CsvReader(std::string_view text, const std::string& name) : text_(text), name_(name) {
@@ -192,6 +222,7 @@ void add_override(AlbumRows& rows, Column column, const std::string& cell, const
 }  // namespace
 
 std::vector<ManifestAlbum> parse_csv_manifest(std::string_view text, const std::string& name) {
+  check_utf8(text, name);
   CsvReader reader(text, name);
   const std::optional<Record> header = reader.next();
   if (!header)

@@ -47,7 +47,7 @@ else
   start=$(date +%s)
   CC=clang CXX=clang++ cmake -S . -B "$fuzz_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGLOSS_CUDA=OFF \
     -DGLOSS_BUILD_TESTS=OFF -DGLOSS_BUILD_BENCHMARKS=OFF -DGLOSS_FUZZ=ON
-  cmake --build "$fuzz_dir" --parallel "$(nproc)" --target fuzz_preset fuzz_decode fuzz_seeds
+  cmake --build "$fuzz_dir" --parallel "$(nproc)" --target fuzz_preset fuzz_decode fuzz_manifest fuzz_seeds
   bash fuzz/run.sh "$fuzz_dir" "$fuzz_seconds"
   echo "test: fuzz stage took $(( $(date +%s) - start )) s"
 fi

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "catalog.hpp"
+#include "catalog_request.hpp"
 #include "support/temp_folder.hpp"
 
 namespace {
@@ -31,6 +32,23 @@ TEST(FolderIdentity, IsTheFolderBelowItsArgumentWithTheArgumentsNameFirst) {
   EXPECT_EQ(c.albums[2].identity, "lib/Artist/Album");
   EXPECT_EQ(c.albums[2].output_relative, fs::path("lib") / "Artist" / "Album");
   for (const auto& a : c.albums) EXPECT_TRUE(a.overrides.empty());
+}
+
+TEST(FolderIdentity, TwoFoldersWithOneIdentityAreSaid) {
+  gloss::test::TempFolder temp("gloss-identity");
+  for (const char* f : {"a/Live/01.wav", "b/Live/01.wav"}) {
+    fs::create_directories((temp.path() / f).parent_path());
+    std::ofstream(temp.path() / f) << "x";
+  }
+  gloss::cli::CatalogRequest request;
+  request.paths = {(temp.path() / "a" / "Live").string(), (temp.path() / "b" / "Live").string()};
+  const gloss::cli::Catalog c = gloss::cli::load_catalog(request);
+  ASSERT_EQ(c.albums.size(), 2u);
+  EXPECT_EQ(c.albums[0].identity, "Live");
+  EXPECT_EQ(c.albums[1].identity, "Live");
+  ASSERT_EQ(c.problems.size(), 1u);
+  EXPECT_FALSE(c.problems[0].missed_input);
+  EXPECT_NE(c.problems[0].message.find("has the same album identity 'Live'"), std::string::npos) << c.problems[0].message;
 }
 
 }  // namespace

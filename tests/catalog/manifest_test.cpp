@@ -103,6 +103,17 @@ TEST(CsvManifest, RefusalsNameTheLine) {
             std::string::npos);
 }
 
+TEST(CsvManifest, TextIsUtf8) {
+  const auto albums = csv("album,track,path\nBj\xC3\xB6rk/D\xC3\xA9" "but,1,\xF0\x9F\x8E\xB5.flac\n");
+  ASSERT_EQ(albums.size(), 1u);
+  EXPECT_EQ(albums[0].id, "Bj\xC3\xB6rk/D\xC3\xA9" "but");
+  EXPECT_NE(csv_error("album,track,path\r\nBj\xF6rk,1,a.flac\r\n").find("m.csv:2: byte 0xF6 is not UTF-8; save the manifest as UTF-8"),
+            std::string::npos);
+  EXPECT_NE(csv_error("album,track,path\rA,1,\xC3.flac\r").find("m.csv:2: byte 0xC3"), std::string::npos);  // cut sequence
+  EXPECT_NE(csv_error("album,track,path\nA,1,\xED\xA0\x80.flac\n").find("m.csv:2: byte 0xED"), std::string::npos);  // surrogate
+  EXPECT_NE(csv_error("album,track,path\nA,1,\xC0\xAF.flac\n").find("byte 0xC0"), std::string::npos);  // overlong '/'
+}
+
 TEST(CsvManifest, OverrideValuesAreChecked) {
   const std::string head = "album,track,path,preset,target_lufs,ceiling_dbtp,mode\n";
   EXPECT_NE(csv_error(head + "A,1,a.wav,,-80,,\n").find("m.csv:2: target_lufs -80 is out of range; use -70 to 0"),
