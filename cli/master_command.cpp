@@ -165,7 +165,7 @@ CLI::App* add_master_command(CLI::App& app, MasterOptions& o) {
       ->check(CLI::Validator(validate_device, ""))
       ->capture_default_str();
   cmd->add_option("--threads", o.threads, "CPU threads (0 = all)")->check(CLI::Range(0, 1024))->capture_default_str();
-  cmd->add_option("--json", o.json_path, "Write the JSON report (schema gloss.master v1) to FILE")->type_name("FILE");
+  cmd->add_option("--json", o.json_path, "Write the JSON report (schema gloss.master v2) to FILE")->type_name("FILE");
   cmd->add_flag("-q,--quiet", o.quiet, "No progress and no summary on stderr (failures are still listed)");
   cmd->add_option("--workers", o.workers,
                   "CPU workers: albums mastered at once on the CPU (default: 1, or 0 beside GPUs); each gets "
