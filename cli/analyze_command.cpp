@@ -219,18 +219,7 @@ CLI::App* add_analyze_command(CLI::App& app, AnalyzeOptions& o) {
       ->allow_extra_args(false)
       ->check(CLI::Validator([&o](std::string& v) { return set_flag_threshold(o.thresholds, v); }, ""));
   cmd->add_flag("-q,--quiet", o.quiet, "No progress and no summary line on stderr (failures are still listed)");
-  cmd->add_option("--progress", o.progress,
-                  "auto (a live bar on a terminal, one line per album otherwise), bar, lines, json (one JSON "
-                  "object per album on stderr) or quiet")
-      ->check(CLI::IsMember({"auto", "bar", "lines", "json", "quiet"}).description(""))
-      ->type_name("MODE")
-      ->capture_default_str();
-  cmd->add_option("--shard", o.shard,
-                  "Measure only shard K of N of the catalog's albums (a stable split by album identity): K/N, "
-                  "auto (a Slurm job array or a Kubernetes Indexed Job with GLOSS_SHARD_COUNT) or auto/N; join "
-                  "the shards' --json reports with `gloss report merge`")
-      ->type_name("K/N|auto")
-      ->capture_default_str();
+  add_job_options(*cmd, o.job, "Measure");
   cmd->footer(
       "Examples:\n"
       "  gloss analyze ~/Music/Album --json report.json\n"
@@ -253,13 +242,8 @@ int run_analyze(const AnalyzeOptions& o) {
     fmt::print(stderr, "gloss analyze: {}\n", why);
     return kExitUsage;
   }
-  Shard shard;
-  try {
-    shard = parse_shard(o.shard, [](const char* name) { return std::getenv(name); });
-  } catch (const ShardError& e) {
-    fmt::print(stderr, "gloss analyze: --shard {}: {}\n", o.shard, e.what());
-    return kExitUsage;
-  }
+  const std::optional<Shard> shard = shard_of(o.job, "analyze");
+  if (!shard) return kExitUsage;
   std::unique_ptr<Backend> backend;
   try {
     backend = make_backend(o.device, o.threads);
@@ -291,12 +275,10 @@ int run_analyze(const AnalyzeOptions& o) {
   report.settings.flags = o.thresholds;
   report.problems = catalog.problems;
   report.skipped_files = catalog.skipped_files;
-  report.shard = shard_json(shard);
+  report.shard = shard_json(*shard);
   tbb::task_arena decoders(o.threads > 0 ? o.threads : tbb::task_arena::automatic);
-  const std::vector<std::size_t> albums = albums_in_shard(catalog, shard);
-  ProgressTotals totals{albums.size(), 0, 0};
-  for (std::size_t index : albums) totals.tracks += catalog.albums[index].tracks.size();
-  Progress progress(o.quiet ? ProgressMode::quiet : parse_progress_mode(o.progress), totals);
+  const std::vector<std::size_t> albums = albums_in_shard(catalog, *shard);
+  Progress progress(progress_mode(o.job, o.quiet), totals_of(catalog, albums, false));
   RunContext run{o, report.settings, *backend, decoders, progress};
   for (std::size_t index : albums) {
     const CatalogAlbum& album = catalog.albums[index];

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "catalog_request.hpp"
+#include "job_options.hpp"
 #include "consistency_flags.hpp"
 #include "gloss/analysis.hpp"
 
@@ -21,8 +22,7 @@ struct AnalyzeOptions {
   TruePeakMode true_peak = TruePeakMode::Itu;
   AlbumLoudnessRule album_rule = AlbumLoudnessRule::Pooled;
   bool quiet = false;
-  std::string progress = "auto";  // auto | bar | lines | json | quiet
-  std::string shard = "1/1";      // K/N, auto or auto/N
+  JobOptions job;  // --progress, --shard
   std::vector<std::string> flag_overrides;  // --flag NAME=VALUE, as given
   FlagThresholds thresholds;                // the defaults with those applied
 };

@@ -176,18 +176,7 @@ CLI::App* add_master_command(CLI::App& app, MasterOptions& o) {
                   "(one album larger than the budget runs alone); 0 = no budget")
       ->type_name("SIZE")
       ->capture_default_str();
-  cmd->add_option("--progress", o.progress,
-                  "auto (a live bar on a terminal, one line per album otherwise), bar, lines, json (one JSON "
-                  "object per album on stderr) or quiet")
-      ->check(CLI::IsMember({"auto", "bar", "lines", "json", "quiet"}).description(""))
-      ->type_name("MODE")
-      ->capture_default_str();
-  cmd->add_option("--shard", o.shard,
-                  "Master only shard K of N of the catalog's albums (a stable split by album identity): K/N, "
-                  "auto (a Slurm job array or a Kubernetes Indexed Job with GLOSS_SHARD_COUNT) or auto/N; "
-                  "join the shards' --json reports with `gloss report merge`")
-      ->type_name("K/N|auto")
-      ->capture_default_str();
+  add_job_options(*cmd, o.job, "Master");
   cmd->add_option("--csv", o.csv_path, "Write a CSV report (one row per track and per album, before and after) to FILE")
       ->type_name("FILE");
   cmd->add_option("--html", o.html_path,
@@ -224,13 +213,8 @@ int run_master(const MasterOptions& o) {
     fmt::print(stderr, "gloss master: {}\n", why);
     return kExitUsage;
   }
-  Shard shard;
-  try {
-    shard = parse_shard(o.shard, [](const char* name) { return std::getenv(name); });
-  } catch (const ShardError& e) {
-    fmt::print(stderr, "gloss master: --shard {}: {}\n", o.shard, e.what());
-    return kExitUsage;
-  }
+  const std::optional<Shard> shard = shard_of(o.job, "master");
+  if (!shard) return kExitUsage;
   MasterSettings settings;
   if (std::string why = resolve_settings(o, settings); !why.empty()) {
     fmt::print(stderr, "gloss master: {}\n", why);
@@ -281,11 +265,11 @@ int run_master(const MasterOptions& o) {
     job.variants.push_back(std::move(own));
     job.album_variant[i] = static_cast<int>(seen.size() - 1);
   }
-  const std::vector<std::size_t> albums = albums_in_shard(catalog, shard);
-  if (!o.quiet && shard.count > 1)
-    fmt::print(stderr, "gloss master: shard {}: {} of the catalog's {} albums\n", to_string(shard), albums.size(),
+  const std::vector<std::size_t> albums = albums_in_shard(catalog, *shard);
+  if (!o.quiet && shard->count > 1)
+    fmt::print(stderr, "gloss master: shard {}: {} of the catalog's {} albums\n", to_string(*shard), albums.size(),
                catalog.albums.size());
-  return run_master_job(o, job, catalog, albums, shard_json(shard));
+  return run_master_job(o, job, catalog, albums, shard_json(*shard));
 }
 
 }  // namespace gloss::cli

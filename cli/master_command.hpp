@@ -10,6 +10,7 @@
 #include "consistency_flags.hpp"
 
 #include "catalog_request.hpp"
+#include "job_options.hpp"
 
 namespace gloss::cli {
 
@@ -31,8 +32,7 @@ struct MasterOptions {
   // Catalog jobs (issue 5).
   int workers = 0;                // CPU workers (0: one, or none when GPUs are listed)
   std::string max_memory = "0";   // budget for albums in flight, e.g. 8G (0: none)
-  std::string progress = "auto";  // auto | bar | lines | json | quiet
-  std::string shard = "1/1";      // K/N, auto or auto/N
+  JobOptions job;  // --progress, --shard
   bool force = false;             // ignore the journal: make everything again
   std::string csv_path, html_path;   // more report forms (the JSON's content)
   std::vector<std::string> flag_overrides;  // --flag NAME=VALUE, as given

@@ -18,6 +18,7 @@
 #include "exit_codes.hpp"
 #include "interrupt.hpp"
 #include "job_journal.hpp"
+#include "job_options.hpp"
 #include "master_report.hpp"
 #include "progress.hpp"
 #include "report_csv.hpp"
@@ -139,7 +140,7 @@ int run_master_job(const MasterOptions& o, const JobSettings& job, const Catalog
     totals.tracks += album.tracks.size();
     totals.input_bytes += bytes[i];
   }
-  Progress progress(o.quiet ? ProgressMode::quiet : parse_progress_mode(o.progress), totals);
+  Progress progress(progress_mode(o.job, o.quiet), totals);
   std::size_t resumed = 0;
   for (std::size_t i : albums_of_shard) {
     const CatalogAlbum& album = catalog.albums[i];

@@ -233,17 +233,7 @@ CLI::App* add_tag_command(CLI::App& app, TagOptions& o) {
       ->check(CLI::Range(0, 1024))
       ->capture_default_str();
   cmd->add_flag("-q,--quiet", o.quiet, "No progress and no summary line on stderr (failures are still listed)");
-  cmd->add_option("--progress", o.progress,
-                  "auto (a live bar on a terminal, one line per album otherwise), bar, lines, json (one JSON "
-                  "object per album on stderr) or quiet")
-      ->check(CLI::IsMember({"auto", "bar", "lines", "json", "quiet"}).description(""))
-      ->type_name("MODE")
-      ->capture_default_str();
-  cmd->add_option("--shard", o.shard,
-                  "Tag only shard K of N of the catalog's albums (a stable split by album identity): K/N, auto "
-                  "(a Slurm job array or a Kubernetes Indexed Job with GLOSS_SHARD_COUNT) or auto/N")
-      ->type_name("K/N|auto")
-      ->capture_default_str();
+  add_job_options(*cmd, o.job, "Tag");
   cmd->footer(
       "Examples:\n"
       "  gloss tag ~/Music/Album\n"
@@ -261,13 +251,8 @@ int run_tag(const TagOptions& o) {
     fmt::print(stderr, "gloss tag: {}\n", why);
     return kExitUsage;
   }
-  Shard shard;
-  try {
-    shard = parse_shard(o.shard, [](const char* name) { return std::getenv(name); });
-  } catch (const ShardError& e) {
-    fmt::print(stderr, "gloss tag: --shard {}: {}\n", o.shard, e.what());
-    return kExitUsage;
-  }
+  const std::optional<Shard> shard = shard_of(o.job, "tag");
+  if (!shard) return kExitUsage;
   std::unique_ptr<Backend> backend;
   try {
     backend = make_backend(o.device, o.threads);
@@ -296,10 +281,8 @@ int run_tag(const TagOptions& o) {
 
   Tally tally;
   tbb::task_arena decoders(o.threads > 0 ? o.threads : tbb::task_arena::automatic);
-  const std::vector<std::size_t> albums = albums_in_shard(catalog, shard);
-  ProgressTotals totals{albums.size(), 0, 0};
-  for (std::size_t index : albums) totals.tracks += catalog.albums[index].tracks.size();
-  Progress progress(o.quiet ? ProgressMode::quiet : parse_progress_mode(o.progress), totals);
+  const std::vector<std::size_t> albums = albums_in_shard(catalog, *shard);
+  Progress progress(progress_mode(o.job, o.quiet), totals_of(catalog, albums, false));
   RunContext run{o, tag_settings(o), *backend, decoders, progress, tally};
   // Ctrl-C stops between albums: every file is tagged whole or not at all (temporary copy,
   // renamed), and --skip-tagged makes the rerun pick up where this one stopped.

@@ -8,6 +8,7 @@
 
 #include "gloss/analysis.hpp"
 #include "catalog_request.hpp"
+#include "job_options.hpp"
 #include "tag_writer.hpp"
 
 namespace gloss::cli {
@@ -23,8 +24,7 @@ struct TagOptions {
   std::string device = "auto";
   int threads = 0;
   bool quiet = false;
-  std::string progress = "auto";  // auto | bar | lines | json | quiet
-  std::string shard = "1/1";      // K/N, auto or auto/N
+  JobOptions job;  // --progress, --shard
 };
 
 CLI::App* add_tag_command(CLI::App& app, TagOptions& options);
