@@ -18,7 +18,8 @@ make_catalog=$(realpath "$2")
 readonly tasks=3 albums=5 tracks=11 run_timeout=90
 cd "$GLOSS_CLUSTER_WORK"
 
-"$gloss" master --help | grep -q -- '--shard' ||
+master_help=$("$gloss" master --help)
+[[ $master_help == *--shard* ]] ||
   fail "$gloss master has no --shard option: this build predates catalog sharding (issue 5)"
 "$make_catalog" catalog
 
@@ -78,7 +79,7 @@ no_leftovers() {  # temp files of atomic writes, in the outputs or beside the re
 
 # --- gloss master
 started=$SECONDS
-timeout "$run_timeout" "$gloss" "${master_args[@]}" --json master-single.json
+timeout "$run_timeout" "$gloss" "${master_args[@]}" --json master-single.json >master-single.log
 echo "master: single process took $((SECONDS - started)) s"
 mv out single-out
 run_array master "${master_args[@]}"
@@ -97,7 +98,7 @@ echo "master: $tracks outputs byte-identical, merged report identical to the sin
 
 # --- gloss analyze
 started=$SECONDS
-timeout "$run_timeout" "$gloss" "${analyze_args[@]}" --json analysis-single.json
+timeout "$run_timeout" "$gloss" "${analyze_args[@]}" --json analysis-single.json >analysis-single.log
 echo "analyze: single process took $((SECONDS - started)) s"
 run_array analysis "${analyze_args[@]}"
 same_report analysis-single.json analysis-merged.json

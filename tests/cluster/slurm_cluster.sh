@@ -9,6 +9,7 @@
 # Exit status: COMMAND's, or 77 (the CTest skip code) when Slurm is not installed or will
 # not start here, with the reason on stderr. Set GLOSS_CLUSTER_KEEP=1 to keep the folder
 # (configuration and daemon logs) for a post-mortem.
+# shellcheck disable=SC2317  # teardown and the wait_for probes run through trap and wait_for
 set -uo pipefail
 
 skip_code=77

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the cluster tests, which slurm_cluster.sh runs with SLURM_CONF and
 # GLOSS_CLUSTER_WORK set: submit a job array and wait for it, with a deadline.
 
