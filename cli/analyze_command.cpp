@@ -244,8 +244,11 @@ int run_analyze(const AnalyzeOptions& o) {
   tbb::task_arena decoders(o.threads > 0 ? o.threads : tbb::task_arena::automatic);
   Progress progress(catalog.track_count(), o.quiet);
   RunContext run{o, report.settings, *backend, decoders, progress};
-  for (const CatalogAlbum& album : catalog.albums) {
+  for (std::size_t index = 0; index < catalog.albums.size(); ++index) {
+    const CatalogAlbum& album = catalog.albums[index];
     report.albums.push_back(analyze_album_files(album, run));
+    report.albums.back().album_id = album.identity.empty() ? album.display : album.identity;
+    report.albums.back().catalog_index = index;
     progress.clear();
     std::fputs(render_album_table(report.albums.back()).c_str(), stdout);
     std::fflush(stdout);

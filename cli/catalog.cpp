@@ -80,7 +80,7 @@ class Scanner {
       problem(display, fmt::format("cannot read folder: {}; check its permissions", ec.message()), true);
       return;
     }
-    CatalogAlbum album{display, {}};
+    CatalogAlbum album{display, {}, {}, {}};
     std::vector<std::pair<std::string, fs::path>> subfolders;
     for (; it != fs::directory_iterator(); it.increment(ec)) {
       if (ec) break;

@@ -20,6 +20,8 @@ struct CatalogTrack {
 struct CatalogAlbum {
   std::string display;  // the folder, as given or as reached from a given folder
   std::vector<CatalogTrack> tracks;
+  std::string identity;                     // stable album id: shards, journal, report album_id
+  std::filesystem::path output_relative;    // where `gloss master` writes it under -o
 };
 
 struct CatalogProblem {

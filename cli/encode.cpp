@@ -1,5 +1,7 @@
 #include "encode.hpp"
 
+#include "atomic_file.hpp"
+
 #include <fcntl.h>
 #include <sndfile.h>
 #include <sys/stat.h>
@@ -90,36 +92,23 @@ std::string check_format(const std::string& format, int bits) {
 std::string write_audio_file(const fs::path& destination, const std::string& format, int bits, const AudioTrack& track,
                              const std::vector<std::int32_t>& pcm, const std::map<int, std::string>& tags) {
   if (std::string why = check_format(format, bits); !why.empty()) return destination.string() + ": " + why;
-  const fs::path folder = destination.parent_path().empty() ? fs::path(".") : destination.parent_path();
-  std::string temp = (folder / fmt::format(".{}.tmp-XXXXXX", destination.filename().string())).string();
-  const int fd = ::mkstemp(temp.data());
-  if (fd < 0)
-    return fmt::format("{}: cannot create a temporary file beside it: {}", destination.string(), std::strerror(errno));
-  const mode_t mask = ::umask(0);
-  ::umask(mask);
-  ::fchmod(fd, static_cast<mode_t>(0666 & ~mask));
+  TempFile temp;
+  if (std::string why = open_temp_beside(destination, temp); !why.empty()) return why;
   auto fail = [&](const std::string& why) {
-    ::close(fd);
-    ::unlink(temp.c_str());
+    discard_temp(temp);
     return fmt::format("{}: cannot write: {}; nothing was written there", destination.string(), why);
   };
   SF_INFO info{};
   info.samplerate = track.sample_rate;
   info.channels = track.channels;
   info.format = container(format) | subtype(bits);
-  SNDFILE* file = sf_open_fd(fd, SFM_WRITE, &info, SF_FALSE);
+  SNDFILE* file = sf_open_fd(temp.fd, SFM_WRITE, &info, SF_FALSE);
   if (file == nullptr) return fail(sf_strerror(nullptr));
   for (const auto& [id, text] : tags) sf_set_string(file, id, text.c_str());
   const bool written = write_frames(file, bits, track, pcm);
   const std::string sf_error = written ? "" : sf_strerror(file);
   if (sf_close(file) != 0 || !written) return fail(sf_error.empty() ? "libsndfile could not finish the file" : sf_error);
-  if (::fsync(fd) != 0) return fail(std::strerror(errno));
-  ::close(fd);
-  if (std::rename(temp.c_str(), destination.c_str()) != 0) {
-    const std::string why = std::strerror(errno);
-    ::unlink(temp.c_str());
-    return fmt::format("{}: cannot put the file in place: {}; nothing was written there", destination.string(), why);
-  }
+  if (std::string why = commit_temp(temp, destination); !why.empty()) return why + "; nothing was written there";
   return {};
 }
 

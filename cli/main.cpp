@@ -19,6 +19,7 @@
 #include "eq_command.hpp"
 #include "exit_codes.hpp"
 #include "master_command.hpp"
+#include "report_merge_command.hpp"
 #include "selftest_command.hpp"
 #include "tag_command.hpp"
 
@@ -37,6 +38,7 @@ constexpr const char* kFooter =
     "  gloss analyze catalog/ --device cuda:0          measure a catalog on the first GPU\n"
     "  gloss master Album/ -o masters/ --preset streaming   render -14 LUFS / -1 dBTP masters\n"
     "  gloss tag ~/Music/Album                         write ReplayGain 2.0 / R128 tags\n"
+    "  gloss report merge shard-*.json --json all.json join the reports of --shard K/N runs\n"
     "  gloss devices                                   list the backends --device accepts\n"
     "  gloss eq gentle-air --rate 44100                design a preset's EQ, print its response\n"
     "  gloss bench --device cpu,cuda                   chain speed per stage, CPU beside GPU\n"
@@ -55,6 +57,7 @@ struct Options {
   gloss::cli::DemoOptions demo;
   gloss::cli::EqOptions eq;
   gloss::cli::BenchOptions bench;
+  gloss::cli::ReportMergeOptions report_merge;
 };
 
 int dispatch(const CLI::App& app, const Options& o) {
@@ -62,6 +65,7 @@ int dispatch(const CLI::App& app, const Options& o) {
   if (parsed("analyze")) return gloss::cli::run_analyze(o.analyze);
   if (parsed("master")) return gloss::cli::run_master(o.master);
   if (parsed("tag")) return gloss::cli::run_tag(o.tag);
+  if (parsed("report")) return gloss::cli::run_report_merge(o.report_merge);
   if (parsed("eq")) return gloss::cli::run_eq(o.eq);
   if (parsed("bench")) return gloss::cli::run_bench(o.bench);
   if (parsed("devices")) return gloss::cli::run_devices();
@@ -82,6 +86,7 @@ int main(int argc, char** argv) {
   gloss::cli::add_analyze_command(app, o.analyze);
   gloss::cli::add_master_command(app, o.master);
   gloss::cli::add_tag_command(app, o.tag);
+  gloss::cli::add_report_command(app, o.report_merge);
   gloss::cli::add_eq_command(app, o.eq);
   gloss::cli::add_bench_command(app, o.bench);
   gloss::cli::add_devices_command(app);

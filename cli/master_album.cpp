@@ -17,6 +17,9 @@
 #include "exact_convolution.hpp"
 #include "gloss/fingerprint.hpp"
 #include "gloss/meter.hpp"
+#include "atomic_file.hpp"
+#include "content_hash.hpp"
+#include "interrupt.hpp"
 #include "progress.hpp"
 
 namespace gloss::cli {
@@ -204,9 +207,18 @@ std::optional<TrackAnalysis> write_and_verify(Work& w, MasteredTrack& row, Backe
   }
   row.output = w.destination.string();
   std::string error;
+  if (std::optional<std::string> sha = sha256_of_file(w.destination, error)) row.output_sha256 = *sha;
   std::optional<TrackAnalysis> a = measure(meter, *back.track, error);
-  if (a) row.after = levels_of(*a);
+  if (a) {
+    row.after = levels_of(*a);
+    row.after_analysis = *a;
+  }
   return a;
+}
+
+void mark_interrupted(MasteredTrack& row) {
+  row.interrupted = true;
+  row.error = row.input + ": not written: the job was interrupted (run the same command again to resume)";
 }
 
 // A delivered loudness more than 0.1 LU under the target is never silent: the limiting budget
@@ -254,6 +266,10 @@ MasteredAlbum master_album(const CatalogAlbum& album, const fs::path& relative, 
       return;
     }
     work[i].info = read_source_info(t.path);
+    rows[i].layout = d.track->layout;
+    rows[i].input_seconds = static_cast<double>(d.track->frames) / d.track->sample_rate;
+    std::string error;
+    if (std::optional<std::string> sha = sha256_of_file(t.path, error)) rows[i].input_sha256 = *sha;
     work[i].input = std::move(d.track);
   });
   std::vector<std::optional<TrackAnalysis>> before(work.size());
@@ -263,6 +279,7 @@ MasteredAlbum master_album(const CatalogAlbum& album, const fs::path& relative, 
     before[i] = measure(run.meter, *work[i].input, rows[i].error);
     if (before[i]) {
       rows[i].before = levels_of(*before[i]);
+      rows[i].before_analysis = before[i];
       album_before.push_back(&*before[i]);
     } else {
       work[i].input.reset();
@@ -279,6 +296,7 @@ MasteredAlbum master_album(const CatalogAlbum& album, const fs::path& relative, 
     rows[i].bits = output_bits(s, work[i]);
     const fs::path name = fs::path(album.tracks[i].path.filename()).replace_extension(extension_for(rows[i].format));
     work[i].destination = run.output_root / relative / name;
+    remove_stale_temps(work[i].destination);  // a killed earlier run's unfinished file
     work[i].key = audio_identity(*work[i].input);
     const fs::path in = fs::weakly_canonical(album.tracks[i].path, ec), dest = fs::weakly_canonical(work[i].destination, ec);
     if (in == dest) rows[i].error = fmt::format("{}: the output would overwrite this input; choose another -o folder", rows[i].input);
@@ -288,6 +306,12 @@ MasteredAlbum master_album(const CatalogAlbum& album, const fs::path& relative, 
 
   // EQ, then the levels the gain plan works from.
   equalize(work, rows, s.eq, run.fft);
+  if (interrupt_requested()) {
+    for (MasteredTrack& row : rows)
+      if (row.ok()) mark_interrupted(row);
+    for (const MasteredTrack& row : rows) run.progress.track_done(row.input, 0, false);
+    return out;
+  }
   std::vector<TrackLevels> levels;
   std::vector<std::size_t> planned;  // row of each plan entry
   std::vector<const TrackAnalysis*> album_equalized;
@@ -317,7 +341,10 @@ MasteredAlbum master_album(const CatalogAlbum& album, const fs::path& relative, 
   std::vector<const TrackAnalysis*> album_after;
   std::vector<std::optional<TrackAnalysis>> after(work.size());
   for (std::size_t i : planned) {
+    // Ctrl-C: what is written stays written (and journaled); the rest is not started.
+    if (rows[i].ok() && interrupt_requested()) mark_interrupted(rows[i]);
     if (rows[i].ok()) after[i] = write_and_verify(work[i], rows[i], run.meter);
+    if (after[i] && run.after_write) run.after_write(album.tracks[i], rows[i]);
     if (after[i]) album_after.push_back(&*after[i]);
     rows[i].render.delivered = {};
     rows[i].render.pcm = {};
@@ -325,7 +352,12 @@ MasteredAlbum master_album(const CatalogAlbum& album, const fs::path& relative, 
   }
   out.album_lufs_after = pooled_lufs(album_after);
   report_shortfall(out, s);
-  for (std::size_t i = 0; i < rows.size(); ++i) run.progress.step(rows[i].input);
+  for (MasteredTrack& row : rows) {
+    // Album statistics are done: the per-block data must not be hoarded over a catalog.
+    for (std::optional<TrackAnalysis>* a : {&row.before_analysis, &row.after_analysis})
+      if (*a) (*a)->block_energies = (*a)->lra_energies = {};
+    run.progress.track_done(row.input, row.input_seconds, !row.ok() && !row.interrupted);
+  }
   return out;
 }
 

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,7 +29,7 @@ class Progress;
 // Everything the chain needs, resolved from the preset and the flags.
 struct MasterSettings {
   std::string preset_name;       // as given
-  std::uint64_t preset_hash = 0;  // FNV-1a of the preset file's bytes (provenance)
+  std::string preset_sha256;      // of the preset file's bytes (provenance)
   EqSpec eq;
   GainPlanSettings gain;
   LimiterSettings limiter;
@@ -53,7 +54,13 @@ struct MasteredTrack {
   std::string input;       // as given
   std::string output;      // the written file (empty on failure)
   std::string error;       // empty on success
+  bool interrupted = false;  // not written because the job was asked to stop (error says so)
   std::optional<TrackLevelsReport> before, after;
+  // The full measurements (block energies dropped) for the consistency report.
+  std::optional<TrackAnalysis> before_analysis, after_analysis;
+  std::vector<ChannelRole> layout;
+  double input_seconds = 0;
+  std::string input_sha256, output_sha256;  // provenance (empty when not read/written)
   TrackGain plan;
   double applied_gain_db = 0;  // after loudness make-up passes
   int loudness_passes = 0;
@@ -78,6 +85,8 @@ struct MasterRun {
   RenderStages& render;    // where the limiter, SRC and quantizer run (same bits on every one)
   Progress& progress;
   std::filesystem::path output_root;
+  // Called after each track's file is in place and verified (the job's journal).
+  std::function<void(const CatalogTrack& input, const MasteredTrack& written)> after_write;
 };
 
 // `relative` is where the album goes under the output root.

@@ -11,11 +11,13 @@
 #include "../cpu/fftw_engine.hpp"
 #include "atomic_file.hpp"
 #include "catalog.hpp"
+#include "content_hash.hpp"
 #include "encode.hpp"
 #include "device_option.hpp"
 #include "exit_codes.hpp"
 #include "gloss/fingerprint.hpp"
 #include "master_album.hpp"
+#include "master_job.hpp"
 #include "master_report.hpp"
 #include "preset.hpp"
 #include "progress.hpp"
@@ -35,7 +37,7 @@ std::string resolve_settings(const MasterOptions& o, MasterSettings& s) {
     std::ifstream in(file, std::ios::binary);
     std::ostringstream bytes;
     bytes << in.rdbuf();
-    s.preset_hash = fnv1a(bytes.str());
+    s.preset_sha256 = sha256_of_text(bytes.str());
   } catch (const PresetError& e) {
     return e.what();
   }
@@ -151,6 +153,23 @@ CLI::App* add_master_command(CLI::App& app, MasterOptions& o) {
   cmd->add_option("--threads", o.threads, "CPU threads (0 = all)")->check(CLI::Range(0, 1024))->capture_default_str();
   cmd->add_option("--json", o.json_path, "Write the JSON report (schema gloss.master v1) to FILE")->type_name("FILE");
   cmd->add_flag("-q,--quiet", o.quiet, "No progress and no summary on stderr (failures are still listed)");
+  cmd->add_option("--workers", o.workers,
+                  "CPU workers: albums mastered at once on the CPU (default: 1, or 0 beside GPUs); each gets "
+                  "--threads/N threads")
+      ->check(CLI::Range(0, 256));
+  cmd->add_option("--max-memory", o.max_memory,
+                  "Memory budget for the albums in flight, e.g. 8G: an album starts only when its estimate fits "
+                  "(one album larger than the budget runs alone); 0 = no budget")
+      ->type_name("SIZE")
+      ->capture_default_str();
+  cmd->add_option("--progress", o.progress,
+                  "auto (a live bar on a terminal, one line per album otherwise), bar, lines, json (one JSON "
+                  "object per album on stderr) or quiet")
+      ->check(CLI::IsMember({"auto", "bar", "lines", "json", "quiet"}).description(""))
+      ->type_name("MODE")
+      ->capture_default_str();
+  cmd->add_flag("--force", o.force,
+                "Master every album again, ignoring the journal (OUTDIR/.gloss/) of finished albums");
   cmd->footer(
       "Examples:\n"
       "  gloss master ~/Music/Album -o masters/ --preset streaming\n"
@@ -163,7 +182,6 @@ CLI::App* add_master_command(CLI::App& app, MasterOptions& o) {
 }
 
 int run_master(const MasterOptions& o) {
-  const auto start = std::chrono::steady_clock::now();
   MasterSettings settings;
   if (std::string why = resolve_settings(o, settings); !why.empty()) {
     fmt::print(stderr, "gloss master: {}\n", why);
@@ -173,69 +191,27 @@ int run_master(const MasterOptions& o) {
     fmt::print(stderr, "gloss master: {}\n", why);
     return kExitUsage;
   }
-  if (!o.json_path.empty())
+  if (!o.json_path.empty()) {
     if (std::string why = check_output_destination(o.json_path); !why.empty()) {
       fmt::print(stderr, "gloss master: {}\n", why);
       return kExitUsage;
     }
-  std::unique_ptr<Backend> meter;
-  std::unique_ptr<RenderStages> render;
-  try {
-    meter = make_backend(o.device, o.threads);
-    // The render stages follow the measurements onto a CUDA device (auto included); the
-    // reference and cpu meters render on the CPU stages.
-    render = make_render_stages(meter->name().starts_with("cuda:") ? meter->name() : "cpu");
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "gloss master: device '{}' is unavailable: {}\n", o.device, e.what());
-    return kExitCannotStart;
+    remove_stale_temps(o.json_path);
   }
-  const Catalog catalog = scan_catalog(o.paths);
+  Catalog catalog = scan_catalog(o.paths);
+  for (CatalogAlbum& album : catalog.albums) {
+    album.output_relative = relative_folder(album, o.paths);
+    album.identity = album.output_relative.generic_string();
+  }
   for (const CatalogProblem& p : catalog.problems)
     fmt::print(stderr, "gloss master: {} {}: {}\n", p.missed_input ? "error:" : "warning:", p.path, p.message);
   if (catalog.track_count() == 0) {
     fmt::print(stderr, "gloss master: nothing to do: no audio files found\n");
     return kExitCannotStart;
   }
-  if (!o.quiet)
-    fmt::print(stderr, "gloss master: {} track{} in {} album{}; preset {}: {:.1f} LUFS, {:.1f} dBTP, {} mode; EQ on cpu, "
-               "limiter/SRC/dither on {}, measurements on {}\n",
-               catalog.track_count(), catalog.track_count() == 1 ? "" : "s", catalog.albums.size(),
-               catalog.albums.size() == 1 ? "" : "s", settings.preset_name, settings.gain.target_lufs,
-               settings.gain.ceiling_dbtp, to_string(settings.gain.mode), render->name(), meter->name());
-
-  Progress progress(catalog.track_count(), o.quiet);
-  FftwEngine fft;  // plans are made once per FFT size for the whole run
-  MasterRun run{settings, fft, *meter, *render, progress, fs::path(o.output_dir)};
-  MasterReport report{settings, meter->name(), {}};
-  std::size_t failed = 0, written = 0;
-  // Every parallel step of the run (decode, EQ, render, verify) stays within --threads.
-  tbb::task_arena threads(o.threads > 0 ? o.threads : tbb::task_arena::automatic);
-  for (const CatalogAlbum& album : catalog.albums) {
-    threads.execute([&] { report.albums.push_back(master_album(album, relative_folder(album, o.paths), run)); });
-    progress.clear();
-    std::fputs(render_master_table(report.albums.back(), settings).c_str(), stdout);
-    std::fflush(stdout);
-    for (const MasteredTrack& t : report.albums.back().tracks) (t.ok() ? written : failed) += 1;
-  }
-  if (failed > 0) {
-    fmt::print(stderr, "failed:\n");
-    for (const MasteredAlbum& a : report.albums)
-      for (const MasteredTrack& t : a.tracks)
-        if (!t.ok()) fmt::print(stderr, "  {}\n", t.error);
-  }
-  bool report_ok = true;
-  if (!o.json_path.empty())
-    if (std::string why = write_file_atomically(o.json_path, render_master_json(report)); !why.empty()) {
-      fmt::print(stderr, "gloss master: {}\n", why);
-      report_ok = false;
-    }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (!o.quiet)
-    fmt::print(stderr, "gloss master: {} written, {} failed, {:.1f} s\n", written, failed, seconds);
-  bool missed = failed > 0;
-  for (const CatalogProblem& p : catalog.problems) missed = missed || p.missed_input;
-  if (!report_ok) return kExitOutputFailed;
-  return missed ? kExitSomeFailed : kExitOk;
+  std::vector<std::size_t> albums(catalog.albums.size());
+  for (std::size_t i = 0; i < albums.size(); ++i) albums[i] = i;
+  return run_master_job(o, settings, catalog, albums, nullptr);
 }
 
 }  // namespace gloss::cli

@@ -24,6 +24,12 @@ struct MasterOptions {
   int threads = 0;
   std::string json_path;
   bool quiet = false;
+  // Catalog jobs (issue 5).
+  int workers = 0;                // CPU workers (0: one, or none when GPUs are listed)
+  std::string max_memory = "0";   // budget for albums in flight, e.g. 8G (0: none)
+  std::string progress = "auto";  // auto | bar | lines | json | quiet
+  std::string shard = "1/1";      // K/N, auto or auto/N
+  bool force = false;             // ignore the journal: make everything again
 };
 
 CLI::App* add_master_command(CLI::App& app, MasterOptions& options);

@@ -13,24 +13,17 @@ namespace {
 
 Json number(double v, int decimals = kLevelDecimals) { return json_number(v, decimals); }
 
-Json levels(const std::optional<TrackLevelsReport>& l) {
-  if (!l) return nullptr;
-  Json j;
-  j["sample_rate"] = l->sample_rate;
-  j["integrated_lufs"] = number(l->integrated_lufs);
-  j["loudness_range_lu"] = number(l->loudness_range_lu);
-  j["true_peak_dbtp"] = number(l->true_peak_dbtp);
-  j["sample_peak_dbfs"] = number(l->sample_peak_dbfs);
-  j["plr_db"] = l->plr_db ? number(*l->plr_db) : Json(nullptr);
-  return j;
+Json measured(const std::optional<TrackAnalysis>& a, const std::vector<ChannelRole>& layout) {
+  return a ? measured_track_json(*a, layout) : Json(nullptr);
 }
 
-Json track_json(const MasteredTrack& t) {
+Json track_json(const MasteredTrack& t, const MasterSettings& s, const AlbumProvenance& p) {
   Json j;
   j["input"] = t.input;
   j["output"] = t.output.empty() ? Json(nullptr) : Json(t.output);
   j["error"] = t.error.empty() ? Json(nullptr) : Json(t.error);
-  j["before"] = levels(t.before);
+  j["interrupted"] = t.interrupted;
+  j["before"] = measured(t.before_analysis, t.layout);
   if (t.before && (t.ok() || t.render.passes > 0)) {
     Json g;
     g["planned_gain_db"] = number(t.plan.gain_db);
@@ -54,7 +47,15 @@ Json track_json(const MasteredTrack& t) {
     r["highest_true_peak_reading_dbtp"] = number(t.render.highest_reading_dbtp);
     j["render"] = r;
   }
-  j["after"] = levels(t.after);
+  j["after"] = measured(t.after_analysis, t.layout);
+  Json prov;
+  prov["gloss_version"] = GLOSS_VERSION;
+  prov["preset_sha256"] = s.preset_sha256;
+  prov["input_sha256"] = t.input_sha256.empty() ? Json(nullptr) : Json(t.input_sha256);
+  prov["output_sha256"] = t.output_sha256.empty() ? Json(nullptr) : Json(t.output_sha256);
+  prov["meter_backend"] = p.meter_backend;
+  prov["render_backend"] = p.render_backend;
+  j["provenance"] = prov;
   return j;
 }
 
@@ -87,14 +88,10 @@ std::string render_master_table(const MasteredAlbum& album, const MasterSettings
   return out;
 }
 
-std::string render_master_json(const MasterReport& report) {
-  const MasterSettings& s = report.settings;
-  Json root;
-  root["schema"] = "gloss.master";
-  root["schema_version"] = 1;
+Json master_settings_json(const MasterSettings& s) {
   Json settings;
   settings["preset"] = s.preset_name;
-  settings["preset_fnv1a"] = fmt::format("{:016x}", s.preset_hash);
+  settings["preset_sha256"] = s.preset_sha256;
   settings["target_lufs"] = number(s.gain.target_lufs);
   settings["ceiling_dbtp"] = number(s.gain.ceiling_dbtp);
   settings["mode"] = to_string(s.gain.mode);
@@ -108,21 +105,48 @@ std::string render_master_json(const MasterReport& report) {
   settings["format"] = s.format ? Json(*s.format) : Json("input");
   settings["dither"] = s.dither;
   settings["noise_shaping"] = std::string(noise_shaping_name(s.noise_shaping));
+  return settings;
+}
+
+Json master_album_entry(const MasteredAlbum& a, const MasterSettings& s, const AlbumProvenance& p) {
+  Json j;
+  j["album_id"] = p.album_id;
+  j["path"] = a.path;
+  j["output_folder"] = a.output_folder;
+  j["integrated_lufs_before"] = number(a.album_lufs_before);
+  j["integrated_lufs_after"] = number(a.album_lufs_after);
+  Json tracks = Json::array();
+  for (const MasteredTrack& t : a.tracks) tracks.push_back(track_json(t, s, p));
+  j["tracks"] = tracks;
+  return j;
+}
+
+Json master_summary(const std::vector<Json>& albums) {
+  std::size_t tracks = 0, written = 0, failed = 0, interrupted = 0;
+  for (const Json& a : albums)
+    for (const Json& t : a.at("tracks")) {
+      ++tracks;
+      if (t.value("interrupted", false)) ++interrupted;
+      else if (t.at("error").is_null()) ++written;
+      else ++failed;
+    }
+  return Json{{"albums", albums.size()}, {"tracks", tracks}, {"written", written}, {"failed", failed},
+              {"interrupted", interrupted}};
+}
+
+std::string render_master_document(const Json& settings, const std::vector<Json>& albums, const Json& problems,
+                                   const Json& shard) {
+  Json root;
+  root["schema"] = "gloss.master";
+  root["schema_version"] = kMasterSchemaVersion;
+  root["gloss_version"] = GLOSS_VERSION;
   root["settings"] = settings;
-  Json albums = Json::array();
-  for (const MasteredAlbum& a : report.albums) {
-    Json j;
-    j["path"] = a.path;
-    j["output_folder"] = a.output_folder;
-    j["integrated_lufs_before"] = number(a.album_lufs_before);
-    j["integrated_lufs_after"] = number(a.album_lufs_after);
-    Json tracks = Json::array();
-    for (const MasteredTrack& t : a.tracks) tracks.push_back(track_json(t));
-    j["tracks"] = tracks;
-    albums.push_back(j);
-  }
+  root["shard"] = shard;
   root["albums"] = albums;
-  return root.dump(2) + "\n";
+  root["problems"] = problems;
+  root["summary"] = master_summary(albums);
+  // File names are bytes, not always UTF-8: replace invalid sequences rather than throw.
+  return root.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace gloss::cli

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "catalog.hpp"
 #include "gloss/analysis.hpp"
 #include "gloss/channel_layout.hpp"
@@ -25,6 +27,8 @@ struct TrackReport {
 };
 
 struct AlbumReport {
+  std::string album_id;           // the catalog's stable album identity
+  std::size_t catalog_index = 0;  // position in the whole catalog (shard reports merge by it)
   std::string path;
   std::vector<TrackReport> tracks;
   std::optional<AlbumAnalysis> album;  // none when no track of the album could be measured
@@ -40,6 +44,7 @@ struct RunReport {
   std::vector<AlbumReport> albums;
   std::vector<CatalogProblem> problems;
   std::size_t skipped_files = 0;
+  nlohmann::ordered_json shard;  // null for a whole job, {"index": K, "count": N} for a shard
 
   std::size_t track_count() const;
   std::size_t measured_count() const;

@@ -112,15 +112,37 @@ Json settings(const RunSettings& s) {
 
 }  // namespace
 
-std::string render_json(const RunReport& report) {
+Json analysis_summary(const std::vector<Json>& albums, std::size_t skipped_files) {
+  std::size_t tracks = 0, measured = 0;
+  for (const Json& a : albums)
+    for (const Json& t : a.at("tracks")) {
+      ++tracks;
+      if (t.value("status", "") == "ok") ++measured;
+    }
+  return Json{{"tracks", tracks}, {"measured", measured}, {"failed", tracks - measured}, {"skipped_files", skipped_files}};
+}
+
+std::string render_analysis_document(const Json& settings, const std::vector<Json>& albums, const Json& problems,
+                                     std::size_t skipped_files, const Json& shard) {
   Json root;
   root["schema"] = "gloss.analysis";
   root["schema_version"] = kJsonSchemaVersion;
   root["gloss_version"] = GLOSS_VERSION;
-  root["settings"] = settings(report.settings);
-  Json albums = Json::array();
+  root["settings"] = settings;
+  root["shard"] = shard;
+  root["albums"] = albums;
+  root["problems"] = problems;
+  root["summary"] = analysis_summary(albums, skipped_files);
+  // File names are bytes, not always UTF-8: replace invalid sequences rather than throw.
+  return root.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+std::string render_json(const RunReport& report) {
+  std::vector<Json> albums;
   for (const AlbumReport& a : report.albums) {
     Json j;
+    j["album_id"] = a.album_id;
+    j["catalog_index"] = a.catalog_index;
     j["path"] = a.path;
     Json tracks = Json::array();
     for (const TrackReport& t : a.tracks) tracks.push_back(track(t));
@@ -128,16 +150,10 @@ std::string render_json(const RunReport& report) {
     j["album"] = album(a);
     albums.push_back(j);
   }
-  root["albums"] = albums;
   Json problems = Json::array();
   for (const CatalogProblem& p : report.problems)
     problems.push_back(Json{{"path", p.path}, {"error", p.message}, {"missed_input", p.missed_input}});
-  root["problems"] = problems;
-  const std::size_t measured = report.measured_count(), tracks = report.track_count();
-  root["summary"] = Json{{"tracks", tracks}, {"measured", measured}, {"failed", tracks - measured},
-                         {"skipped_files", report.skipped_files}};
-  // File names are bytes, not always UTF-8: replace invalid sequences rather than throw.
-  return root.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+  return render_analysis_document(settings(report.settings), albums, problems, report.skipped_files, report.shard);
 }
 
 }  // namespace gloss::cli

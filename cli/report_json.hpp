@@ -19,6 +19,12 @@ using Json = nlohmann::ordered_json;  // keeps the documented field order
 
 std::string render_json(const RunReport& report);
 
+// The whole gloss.analysis document from album entries (what render_json makes of a run, and
+// what `gloss report merge` makes of shard reports): one function, so both are the same bytes.
+std::string render_analysis_document(const Json& settings, const std::vector<Json>& albums, const Json& problems,
+                                     std::size_t skipped_files, const Json& shard);
+Json analysis_summary(const std::vector<Json>& albums, std::size_t skipped_files);
+
 // A rounded number (number_format.hpp); infinities as the strings "-inf"/"inf" (JSON has
 // none), NaN (never expected) and no value as null. Shared by every JSON report.
 Json json_number(double v, int decimals = kLevelDecimals);

@@ -5,7 +5,7 @@
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
-  libsndfile1-dev libtag1-dev libebur128-dev libfftw3-dev libtbb-dev
+  libsndfile1-dev libssl-dev libtag1-dev libebur128-dev libfftw3-dev libtbb-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   ffmpeg  # the second true-peak oracle (tests) and the loudnorm side-by-side script
