@@ -47,12 +47,12 @@ run_array() {
 }
 
 # Every album in exactly one shard, and the work really split: a stable hash of 5 album
-# names over 3 shards must not give one shard everything. KEY occurs once per album in a
-# report (analyze shards by the same hash, so master's reports suffice).
+# names over 3 shards must not give one shard everything. Every album entry of a report
+# has one catalog_index.
 check_split() {
-  local name=$1 key=$2 counts=() total=0 busy=0 n task
+  local name=$1 counts=() total=0 busy=0 n task
   for ((task = 1; task <= tasks; task++)); do
-    n=$(grep -o "\"$key\"" "reports/$name-$task.json" | wc -l)
+    n=$(grep -o '"catalog_index"' "reports/$name-$task.json" | wc -l)
     counts+=("$n")
     total=$((total + n))
     ((n > 0)) && busy=$((busy + 1))
@@ -83,7 +83,7 @@ timeout "$run_timeout" "$gloss" "${master_args[@]}" --json master-single.json >m
 echo "master: single process took $((SECONDS - started)) s"
 mv out single-out
 run_array master "${master_args[@]}"
-check_split master output_folder
+check_split master
 same_report master-single.json master-merged.json
 
 audio_files single-out >single-audio.txt
@@ -101,6 +101,7 @@ started=$SECONDS
 timeout "$run_timeout" "$gloss" "${analyze_args[@]}" --json analysis-single.json >analysis-single.log
 echo "analyze: single process took $((SECONDS - started)) s"
 run_array analysis "${analyze_args[@]}"
+check_split analysis
 same_report analysis-single.json analysis-merged.json
 echo "analyze: merged report identical to the single run's"
 
