@@ -14,6 +14,7 @@
 #include "decode.hpp"
 #include "device_option.hpp"
 #include "exit_codes.hpp"
+#include "manifest.hpp"
 #include "gloss/meter.hpp"
 #include "progress.hpp"
 #include "report.hpp"
@@ -166,7 +167,7 @@ CLI::App* add_analyze_command(CLI::App& app, AnalyzeOptions& o) {
       "sample peak, max momentary/short-term, PLR, deviation from the album, notes) and\n"
       "optionally writes deterministic JSON/CSV reports (byte-identical on every device and\n"
       "thread count). A file that cannot be measured is reported and the run goes on.");
-  cmd->add_option("paths", o.paths, "Audio files or folders (scanned recursively)")->required();
+  add_catalog_options(*cmd, o.catalog, "Audio files or folders (scanned recursively)");
   cmd->add_option("--json", o.json_path, "Write the JSON report (schema gloss.analysis v1) to FILE")
       ->type_name("FILE");
   cmd->add_option("--csv", o.csv_path, "Write a CSV report (one row per track and per album) to FILE")
@@ -213,6 +214,10 @@ CLI::App* add_analyze_command(CLI::App& app, AnalyzeOptions& o) {
 
 int run_analyze(const AnalyzeOptions& o) {
   const auto start = std::chrono::steady_clock::now();
+  if (std::string why = check_catalog_request(o.catalog); !why.empty()) {
+    fmt::print(stderr, "gloss analyze: {}\n", why);
+    return kExitUsage;
+  }
   if (const std::string why = check_destinations(o); !why.empty()) {
     fmt::print(stderr, "gloss analyze: {}\n", why);
     return kExitUsage;
@@ -226,7 +231,13 @@ int run_analyze(const AnalyzeOptions& o) {
     return kExitCannotStart;
   }
 
-  const Catalog catalog = scan_catalog(o.paths);
+  Catalog catalog;
+  try {
+    catalog = load_catalog(o.catalog);
+  } catch (const ManifestError& e) {
+    fmt::print(stderr, "gloss analyze: {}\n", e.what());
+    return kExitUsage;
+  }
   print_problems(catalog);
   if (catalog.track_count() == 0) {
     fmt::print(stderr,

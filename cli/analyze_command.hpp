@@ -5,12 +5,13 @@
 #include <string>
 #include <vector>
 
+#include "catalog_request.hpp"
 #include "gloss/analysis.hpp"
 
 namespace gloss::cli {
 
 struct AnalyzeOptions {
-  std::vector<std::string> paths;
+  CatalogRequest catalog;  // PATH... or --manifest, --group-by
   std::string json_path;  // empty: no JSON report
   std::string csv_path;   // empty: no CSV report
   std::string device = "auto";

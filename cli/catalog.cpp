@@ -29,10 +29,28 @@ bool is_hidden(const fs::path& path) {
 
 // Identity of a file or folder on disk, so the same one reached twice (through a symlink,
 // or given twice) is scanned once.
-std::string identity(const fs::path& path) {
+std::string disk_identity(const fs::path& path) {
   std::error_code ec;
   const fs::path canonical = fs::canonical(path, ec);
   return ec ? fs::absolute(path, ec).lexically_normal().string() : canonical.string();
+}
+
+// Where an album goes under -o: its folder as reached from the argument it was found under,
+// with that argument's own folder name first (catalog/Artist/Album -> OUT/catalog/Artist/Album).
+fs::path relative_folder(const CatalogAlbum& album, const std::vector<std::string>& arguments) {
+  const fs::path folder = album.tracks.empty() ? fs::path(album.display) : album.tracks[0].path.parent_path();
+  std::error_code ec;
+  const fs::path canonical = fs::weakly_canonical(folder, ec);
+  for (const std::string& a : arguments) {
+    fs::path root = fs::weakly_canonical(fs::path(a), ec);
+    if (!fs::is_directory(root, ec)) root = root.parent_path();
+    const fs::path rel = canonical.lexically_relative(root);
+    if (!rel.empty() && *rel.begin() != "..") {
+      const fs::path base = root.filename().empty() ? fs::path("root") : root.filename();
+      return rel == "." ? base : base / rel;
+    }
+  }
+  return canonical.filename();
 }
 
 class Scanner {
@@ -42,6 +60,10 @@ class Scanner {
     for (const std::string& argument : arguments) add_argument(argument, direct);
     for (auto& [key, album] : direct) albums_.push_back(std::move(album));
     finish();
+    for (CatalogAlbum& album : catalog_.albums) {
+      album.output_relative = relative_folder(album, arguments);
+      album.identity = album.output_relative.generic_string();
+    }
     return std::move(catalog_);
   }
 
@@ -67,7 +89,7 @@ class Scanner {
   // Scans one folder and its subfolders. `ancestors` holds the identities of the folders
   // above it, which is how a symlink pointing back up is recognised as a loop.
   void scan_folder(const fs::path& path, const std::string& display, std::vector<std::string>& ancestors) {
-    const std::string id = identity(path);
+    const std::string id = disk_identity(path);
     if (std::find(ancestors.begin(), ancestors.end(), id) != ancestors.end()) {
       problem(display, "symlink loop (this folder contains a link to itself or a parent); not followed", false);
       return;
@@ -80,7 +102,8 @@ class Scanner {
       problem(display, fmt::format("cannot read folder: {}; check its permissions", ec.message()), true);
       return;
     }
-    CatalogAlbum album{display, {}, {}, {}};
+    CatalogAlbum album;
+    album.display = display;
     std::vector<std::pair<std::string, fs::path>> subfolders;
     for (; it != fs::directory_iterator(); it.increment(ec)) {
       if (ec) break;
@@ -111,7 +134,7 @@ class Scanner {
   }
 
   // First sighting of a file wins; the same file named twice is measured once.
-  bool claim(const fs::path& path) { return files_seen_.insert(identity(path)).second; }
+  bool claim(const fs::path& path) { return files_seen_.insert(disk_identity(path)).second; }
 
   void problem(const std::string& path, const std::string& message, bool missed_input) {
     catalog_.problems.push_back({path, message, missed_input});

@@ -3,10 +3,13 @@
 // An album is the audio files of one folder, in natural name order; albums are ordered by
 // path. Folders are scanned recursively. Problems (missing paths, unreadable folders,
 // symlink loops) are collected, never fatal: the rest of the catalog is still measured.
+// Manifests (manifest.hpp) and tag grouping (tag_grouping.hpp) build the same structures;
+// catalog_request.hpp is the one entry the commands use.
 #pragma once
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,11 +20,30 @@ struct CatalogTrack {
   std::string display;         // as the user gave it (relative stays relative)
 };
 
+// Per-album settings a manifest may give; `gloss master` puts them over the preset and flags.
+// Values are checked when the manifest is read (mode album|track, numbers in the ranges of
+// --target and --ceiling).
+struct AlbumOverrides {
+  std::optional<std::string> preset;
+  std::optional<double> target_lufs;
+  std::optional<double> ceiling_dbtp;
+  std::optional<std::string> mode;  // album | track
+
+  bool empty() const { return !preset && !target_lufs && !ceiling_dbtp && !mode; }
+  bool operator==(const AlbumOverrides&) const = default;
+};
+
 struct CatalogAlbum {
   std::string display;  // the folder, as given or as reached from a given folder
   std::vector<CatalogTrack> tracks;
-  std::string identity;                     // stable album id: shards, journal, report album_id
-  std::filesystem::path output_relative;    // where `gloss master` writes it under -o
+  // Stable across runs and machines ('/' separators): shard selection, the journal and the
+  // report's album_id. A folder album's is its output_relative; a manifest's is its id; a
+  // tag-grouped album's is "AlbumArtist/Album".
+  std::string identity;
+  // Where `gloss master` writes the album under -o; always relative, never leaving -o
+  // (output_paths.hpp).
+  std::filesystem::path output_relative;
+  AlbumOverrides overrides;  // empty unless a manifest gave some
 };
 
 struct CatalogProblem {
@@ -43,7 +65,9 @@ struct Catalog {
 bool has_audio_extension(const std::filesystem::path& path);
 
 // Files given directly are measured whatever their extension (the user asked for them) and
-// form an album with their folder-mates given directly.
+// form an album with their folder-mates given directly. Each album's identity and
+// output_relative is its folder as reached from the argument it was found under, with that
+// argument's own folder name first (catalog/Artist/Album -> catalog/Artist/Album).
 Catalog scan_catalog(const std::vector<std::string>& arguments);
 
 }  // namespace gloss::cli

@@ -3,6 +3,7 @@
 #include <tbb/task_arena.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <fmt/format.h>
 #include <fstream>
@@ -15,11 +16,14 @@
 #include "encode.hpp"
 #include "device_option.hpp"
 #include "exit_codes.hpp"
+#include "manifest.hpp"
+#include "output_paths.hpp"
 #include "gloss/fingerprint.hpp"
 #include "master_album.hpp"
 #include "master_job.hpp"
 #include "master_report.hpp"
 #include "preset.hpp"
+#include "shard.hpp"
 #include "progress.hpp"
 
 namespace gloss::cli {
@@ -66,24 +70,6 @@ std::string resolve_settings(const MasterOptions& o, MasterSettings& s) {
   return {};
 }
 
-// Where an album goes under -o: its folder as reached from the argument it was found under,
-// with that argument's own folder name first (catalog/Artist/Album -> OUT/catalog/Artist/Album).
-fs::path relative_folder(const CatalogAlbum& album, const std::vector<std::string>& arguments) {
-  const fs::path folder = album.tracks.empty() ? fs::path(album.display) : album.tracks[0].path.parent_path();
-  std::error_code ec;
-  const fs::path canonical = fs::weakly_canonical(folder, ec);
-  for (const std::string& a : arguments) {
-    fs::path root = fs::weakly_canonical(fs::path(a), ec);
-    if (!fs::is_directory(root, ec)) root = root.parent_path();
-    const fs::path rel = canonical.lexically_relative(root);
-    if (!rel.empty() && *rel.begin() != "..") {
-      const fs::path base = root.filename().empty() ? fs::path("root") : root.filename();
-      return rel == "." ? base : base / rel;
-    }
-  }
-  return canonical.filename();
-}
-
 bool inside(const fs::path& path, const fs::path& folder) {
   const fs::path rel = path.lexically_relative(folder);
   return !rel.empty() && *rel.begin() != "..";
@@ -92,7 +78,7 @@ bool inside(const fs::path& path, const fs::path& folder) {
 std::string check_output_root(const MasterOptions& o) {
   std::error_code ec;
   const fs::path root = fs::weakly_canonical(o.output_dir, ec);
-  for (const std::string& a : o.paths) {
+  for (const std::string& a : o.catalog.paths) {
     const fs::path in = fs::weakly_canonical(a, ec);
     if (fs::is_directory(in, ec) && (inside(root, in) || root == in))
       return fmt::format("-o {}: is inside the input folder {}; masters would be mixed with (and scanned as) inputs. "
@@ -103,6 +89,20 @@ std::string check_output_root(const MasterOptions& o) {
   if (!fs::is_directory(o.output_dir, ec))
     return fmt::format("-o {}: cannot create the output folder{}", o.output_dir, ec ? ": " + ec.message() : "");
   return {};
+}
+
+// An album whose output folder would leave -o (a symlink inside -o pointing elsewhere) is
+// not mastered: it becomes a problem, the rest of the catalog goes on.
+void keep_inside_output(Catalog& catalog, const std::string& output_dir) {
+  std::erase_if(catalog.albums, [&](const CatalogAlbum& album) {
+    const fs::path place = fs::path(output_dir) / album.output_relative;
+    if (stays_inside(place, output_dir)) return false;
+    catalog.problems.push_back({place.string(),
+                                "leads outside the output folder (through a symlink); the album was not mastered. "
+                                "Remove the link or choose another -o",
+                                true});
+    return true;
+  });
 }
 
 }  // namespace
@@ -117,7 +117,7 @@ CLI::App* add_master_command(CLI::App& app, MasterOptions& o) {
       "true peak never exceeds the ceiling as gloss (precise), libebur128 or FFmpeg would read it,\n"
       "at the delivered rate after quantization. Inputs are never modified; each output appears\n"
       "complete or not at all. The album folder structure and the files' text tags are kept.");
-  cmd->add_option("paths", o.paths, "Audio files or folders (scanned recursively)")->required();
+  add_catalog_options(*cmd, o.catalog, "Audio files or folders (scanned recursively)");
   cmd->add_option("-o,--output", o.output_dir, "Output folder (created if needed; must not be inside an input folder)")
       ->required()
       ->type_name("OUTDIR");
@@ -168,6 +168,12 @@ CLI::App* add_master_command(CLI::App& app, MasterOptions& o) {
       ->check(CLI::IsMember({"auto", "bar", "lines", "json", "quiet"}).description(""))
       ->type_name("MODE")
       ->capture_default_str();
+  cmd->add_option("--shard", o.shard,
+                  "Master only shard K of N of the catalog's albums (a stable split by album identity): K/N, "
+                  "auto (a Slurm job array or a Kubernetes Indexed Job with GLOSS_SHARD_COUNT) or auto/N; "
+                  "join the shards' --json reports with `gloss report merge`")
+      ->type_name("K/N|auto")
+      ->capture_default_str();
   cmd->add_flag("--force", o.force,
                 "Master every album again, ignoring the journal (OUTDIR/.gloss/) of finished albums");
   cmd->footer(
@@ -182,6 +188,17 @@ CLI::App* add_master_command(CLI::App& app, MasterOptions& o) {
 }
 
 int run_master(const MasterOptions& o) {
+  if (std::string why = check_catalog_request(o.catalog); !why.empty()) {
+    fmt::print(stderr, "gloss master: {}\n", why);
+    return kExitUsage;
+  }
+  Shard shard;
+  try {
+    shard = parse_shard(o.shard, [](const char* name) { return std::getenv(name); });
+  } catch (const ShardError& e) {
+    fmt::print(stderr, "gloss master: --shard {}: {}\n", o.shard, e.what());
+    return kExitUsage;
+  }
   MasterSettings settings;
   if (std::string why = resolve_settings(o, settings); !why.empty()) {
     fmt::print(stderr, "gloss master: {}\n", why);
@@ -198,20 +215,25 @@ int run_master(const MasterOptions& o) {
     }
     remove_stale_temps(o.json_path);
   }
-  Catalog catalog = scan_catalog(o.paths);
-  for (CatalogAlbum& album : catalog.albums) {
-    album.output_relative = relative_folder(album, o.paths);
-    album.identity = album.output_relative.generic_string();
+  Catalog catalog;
+  try {
+    catalog = load_catalog(o.catalog);
+  } catch (const ManifestError& e) {
+    fmt::print(stderr, "gloss master: {}\n", e.what());
+    return kExitUsage;
   }
+  keep_inside_output(catalog, o.output_dir);
   for (const CatalogProblem& p : catalog.problems)
     fmt::print(stderr, "gloss master: {} {}: {}\n", p.missed_input ? "error:" : "warning:", p.path, p.message);
   if (catalog.track_count() == 0) {
     fmt::print(stderr, "gloss master: nothing to do: no audio files found\n");
     return kExitCannotStart;
   }
-  std::vector<std::size_t> albums(catalog.albums.size());
-  for (std::size_t i = 0; i < albums.size(); ++i) albums[i] = i;
-  return run_master_job(o, settings, catalog, albums, nullptr);
+  const std::vector<std::size_t> albums = albums_in_shard(catalog, shard);
+  if (!o.quiet && shard.count > 1)
+    fmt::print(stderr, "gloss master: shard {}: {} of the catalog's {} albums\n", to_string(shard), albums.size(),
+               catalog.albums.size());
+  return run_master_job(o, settings, catalog, albums, shard_json(shard));
 }
 
 }  // namespace gloss::cli

@@ -7,10 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "catalog_request.hpp"
+
 namespace gloss::cli {
 
 struct MasterOptions {
-  std::vector<std::string> paths;
+  CatalogRequest catalog;  // PATH... or --manifest, --group-by
   std::string output_dir;
   std::string preset = "streaming";
   // Flags override the preset's fields.

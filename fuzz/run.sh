@@ -8,7 +8,7 @@ build_dir=$(cd "$1" && pwd)
 seconds=${2:-60}
 shift $(( $# >= 2 ? 2 : 1 ))
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(preset decode)
+[ ${#targets[@]} -gt 0 ] || targets=(preset decode manifest)
 src=$(cd "$(dirname "$0")" && pwd)
 out=$build_dir/fuzz
 mkdir -p "$out/artifacts"
@@ -16,6 +16,7 @@ for t in "${targets[@]}"; do
   extra=()
   case $t in
     preset) extra=(-dict="$src/preset.dict" -max_len=4096) ;;
+    manifest) extra=(-dict="$src/manifest.dict" -max_len=4096) ;;
     # A decoded file may take 256 MiB whatever its size (decode.cpp, max_plausible_bytes);
     # anything above that from a small input is a finding.
     decode) extra=(-max_len=8192 -malloc_limit_mb=320) ;;

@@ -1,6 +1,7 @@
 // Every input the fuzzers (fuzz/) ever broke gloss with, replayed in the ordinary build:
 // fuzz/regressions/preset/* through the preset parser (a Preset or a PresetError, nothing
-// else) and fuzz/regressions/decode/* through the decoder (a track or an error message).
+// else), fuzz/regressions/decode/* through the decoder (a track or an error message) and
+// fuzz/regressions/manifest/* through both manifest readers (albums or a ManifestError).
 // A new crash found by fuzzing is fixed and its input is dropped into the folder.
 #include <gtest/gtest.h>
 
@@ -12,6 +13,8 @@
 #include <vector>
 
 #include "decode.hpp"
+#include "manifest.hpp"
+#include "output_paths.hpp"
 #include "preset.hpp"
 
 namespace {
@@ -70,6 +73,22 @@ TEST(FuzzRegressions, DecoderReturnsATrackOrAnError) {
     SCOPED_TRACE(file.filename().string());
     const gloss::cli::DecodeResult r = gloss::cli::decode_file(file, file.filename().string());
     EXPECT_NE(r.ok(), !r.error.empty());
+  }
+}
+
+TEST(FuzzRegressions, ManifestReadersOnlyThrowManifestError) {
+  const std::vector<fs::path> files = inputs("manifest");
+  ASSERT_FALSE(files.empty());
+  for (const fs::path& file : files) {
+    SCOPED_TRACE(file.filename().string());
+    for (const auto format : {gloss::cli::ManifestFormat::csv, gloss::cli::ManifestFormat::json}) {
+      try {
+        for (const gloss::cli::ManifestAlbum& album : gloss::cli::parse_manifest(read(file), format, "m"))
+          EXPECT_FALSE(gloss::cli::sanitize_relative(album.id).empty()) << album.id;
+      } catch (const gloss::cli::ManifestError& e) {
+        EXPECT_NE(std::string(e.what()), "");
+      }
+    }
   }
 }
 

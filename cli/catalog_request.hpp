@@ -1,0 +1,33 @@
+// The one way every command turns its inputs into a catalog: PATH... (grouped by folder or
+// by tags) or --manifest FILE.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
+
+#include "catalog.hpp"
+
+namespace gloss::cli {
+
+enum class GroupBy { folder, tags };
+
+struct CatalogRequest {
+  std::vector<std::string> paths;
+  std::string manifest;  // empty: none
+  GroupBy group_by = GroupBy::folder;
+};
+
+// Registers PATH... (required unless --manifest is given), --manifest and --group-by on a
+// subcommand; `paths_help` describes PATH... for that command.
+void add_catalog_options(CLI::App& command, CatalogRequest& request, const std::string& paths_help);
+
+// Empty when the request can be used; otherwise the usage error to print (exit 2): neither
+// PATH... nor --manifest, both, or --group-by with --manifest.
+std::string check_catalog_request(const CatalogRequest& request);
+
+// Scans the paths (regrouped by tags when asked) or reads the manifest. Throws ManifestError
+// (manifest.hpp) for a manifest that cannot be used; anything on disk is a CatalogProblem.
+Catalog load_catalog(const CatalogRequest& request);
+
+}  // namespace gloss::cli
