@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fmt/format.h>
 #include <new>
 
@@ -17,6 +18,7 @@
 #include "manifest.hpp"
 #include "gloss/meter.hpp"
 #include "progress.hpp"
+#include "shard.hpp"
 #include "report.hpp"
 #include "report_csv.hpp"
 #include "report_json.hpp"
@@ -52,7 +54,8 @@ std::vector<DecodeResult> decode_album(const CatalogAlbum& album, RunContext& ru
   run.decoders.execute([&] {
     tbb::parallel_for(std::size_t{0}, album.tracks.size(), [&](std::size_t i) {
       decoded[i] = decode_guarded(album.tracks[i]);
-      run.progress.step(album.tracks[i].display);
+      const double seconds = decoded[i].ok() ? static_cast<double>(decoded[i].track->frames) / decoded[i].track->sample_rate : 0;
+      run.progress.track_done(album.tracks[i].display, seconds, !decoded[i].ok());
     });
   });
   return decoded;
@@ -201,6 +204,18 @@ CLI::App* add_analyze_command(CLI::App& app, AnalyzeOptions& o) {
       ->type_name("pooled|loudest|mean")
       ->default_str("pooled");
   cmd->add_flag("-q,--quiet", o.quiet, "No progress and no summary line on stderr (failures are still listed)");
+  cmd->add_option("--progress", o.progress,
+                  "auto (a live bar on a terminal, one line per album otherwise), bar, lines, json (one JSON "
+                  "object per album on stderr) or quiet")
+      ->check(CLI::IsMember({"auto", "bar", "lines", "json", "quiet"}).description(""))
+      ->type_name("MODE")
+      ->capture_default_str();
+  cmd->add_option("--shard", o.shard,
+                  "Measure only shard K of N of the catalog's albums (a stable split by album identity): K/N, "
+                  "auto (a Slurm job array or a Kubernetes Indexed Job with GLOSS_SHARD_COUNT) or auto/N; join "
+                  "the shards' --json reports with `gloss report merge`")
+      ->type_name("K/N|auto")
+      ->capture_default_str();
   cmd->footer(
       "Examples:\n"
       "  gloss analyze ~/Music/Album --json report.json\n"
@@ -220,6 +235,13 @@ int run_analyze(const AnalyzeOptions& o) {
   }
   if (const std::string why = check_destinations(o); !why.empty()) {
     fmt::print(stderr, "gloss analyze: {}\n", why);
+    return kExitUsage;
+  }
+  Shard shard;
+  try {
+    shard = parse_shard(o.shard, [](const char* name) { return std::getenv(name); });
+  } catch (const ShardError& e) {
+    fmt::print(stderr, "gloss analyze: --shard {}: {}\n", o.shard, e.what());
     return kExitUsage;
   }
   std::unique_ptr<Backend> backend;
@@ -252,18 +274,26 @@ int run_analyze(const AnalyzeOptions& o) {
   report.settings.album_rule = o.album_rule;
   report.problems = catalog.problems;
   report.skipped_files = catalog.skipped_files;
+  report.shard = shard_json(shard);
   tbb::task_arena decoders(o.threads > 0 ? o.threads : tbb::task_arena::automatic);
-  Progress progress(catalog.track_count(), o.quiet);
+  const std::vector<std::size_t> albums = albums_in_shard(catalog, shard);
+  ProgressTotals totals{albums.size(), 0, 0};
+  for (std::size_t index : albums) totals.tracks += catalog.albums[index].tracks.size();
+  Progress progress(o.quiet ? ProgressMode::quiet : parse_progress_mode(o.progress), totals);
   RunContext run{o, report.settings, *backend, decoders, progress};
-  for (std::size_t index = 0; index < catalog.albums.size(); ++index) {
+  for (std::size_t index : albums) {
     const CatalogAlbum& album = catalog.albums[index];
     report.albums.push_back(analyze_album_files(album, run));
-    report.albums.back().album_id = album.identity.empty() ? album.display : album.identity;
+    report.albums.back().album_id = album.identity;
     report.albums.back().catalog_index = index;
     progress.clear();
     std::fputs(render_album_table(report.albums.back()).c_str(), stdout);
     std::fflush(stdout);
+    std::size_t failed = 0;
+    for (const TrackReport& t : report.albums.back().tracks) failed += t.measured() ? 0 : 1;
+    progress.album_done(album.display, album.tracks.size(), failed, 0);
   }
+  progress.finish();
 
   const bool written = write_reports(report, o);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

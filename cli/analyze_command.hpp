@@ -19,6 +19,8 @@ struct AnalyzeOptions {
   TruePeakMode true_peak = TruePeakMode::Itu;
   AlbumLoudnessRule album_rule = AlbumLoudnessRule::Pooled;
   bool quiet = false;
+  std::string progress = "auto";  // auto | bar | lines | json | quiet
+  std::string shard = "1/1";      // K/N, auto or auto/N
 };
 
 // Registers the subcommand and its flags on `app`; the values land in `options`.

@@ -4,6 +4,7 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <fmt/format.h>
 #include <memory>
@@ -255,6 +256,13 @@ MasteredAlbum master_album(const CatalogAlbum& album, const fs::path& relative, 
   out.tracks.resize(album.tracks.size());
   std::vector<MasteredTrack>& rows = out.tracks;
 
+  auto mark = std::chrono::steady_clock::now();
+  auto lap = [&mark](double& slot) {
+    const auto now = std::chrono::steady_clock::now();
+    slot += std::chrono::duration<double>(now - mark).count();
+    mark = now;
+  };
+
   // Decode and measure the input.
   tbb::parallel_for(std::size_t{0}, work.size(), [&](std::size_t i) {
     const CatalogTrack& t = album.tracks[i];
@@ -272,6 +280,7 @@ MasteredAlbum master_album(const CatalogAlbum& album, const fs::path& relative, 
     if (std::optional<std::string> sha = sha256_of_file(t.path, error)) rows[i].input_sha256 = *sha;
     work[i].input = std::move(d.track);
   });
+  lap(out.seconds.decode);
   std::vector<std::optional<TrackAnalysis>> before(work.size());
   std::vector<const TrackAnalysis*> album_before;
   for (std::size_t i = 0; i < work.size(); ++i) {
@@ -286,6 +295,7 @@ MasteredAlbum master_album(const CatalogAlbum& album, const fs::path& relative, 
     }
   }
   out.album_lufs_before = pooled_lufs(album_before);
+  lap(out.seconds.measure);
 
   // Output names and formats; an output that would overwrite an input is refused.
   std::error_code ec;
@@ -306,6 +316,7 @@ MasteredAlbum master_album(const CatalogAlbum& album, const fs::path& relative, 
 
   // EQ, then the levels the gain plan works from.
   equalize(work, rows, s.eq, run.fft);
+  lap(out.seconds.eq);
   if (interrupt_requested()) {
     for (MasteredTrack& row : rows)
       if (row.ok()) mark_interrupted(row);
@@ -325,6 +336,7 @@ MasteredAlbum master_album(const CatalogAlbum& album, const fs::path& relative, 
     album_equalized.push_back(&*work[i].equalized_analysis);
   }
   const GainPlan plan = plan_gains(s.gain, levels, pooled_lufs(album_equalized));
+  lap(out.seconds.measure);
   for (std::size_t k = 0; k < planned.size(); ++k) {
     rows[planned[k]].plan = plan.tracks[k];
     rows[planned[k]].applied_gain_db = plan.tracks[k].gain_db;
@@ -338,6 +350,7 @@ MasteredAlbum master_album(const CatalogAlbum& album, const fs::path& relative, 
     for (std::size_t i : again) rows[i].loudness_passes = pass;
     render_all(work, rows, s, run.render, again);
   }
+  lap(out.seconds.render);
   std::vector<const TrackAnalysis*> album_after;
   std::vector<std::optional<TrackAnalysis>> after(work.size());
   for (std::size_t i : planned) {
@@ -351,6 +364,7 @@ MasteredAlbum master_album(const CatalogAlbum& album, const fs::path& relative, 
     work[i].equalized.reset();
   }
   out.album_lufs_after = pooled_lufs(album_after);
+  lap(out.seconds.write);
   report_shortfall(out, s);
   for (MasteredTrack& row : rows) {
     // Album statistics are done: the per-block data must not be hoarded over a catalog.

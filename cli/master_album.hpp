@@ -70,12 +70,27 @@ struct MasteredTrack {
   bool ok() const { return error.empty(); }
 };
 
+// Wall-clock seconds of each stage of one album (where a job's time goes; never in a report,
+// which must not depend on the machine).
+struct StageSeconds {
+  double decode = 0;   // read, decode and hash the inputs
+  double measure = 0;  // input and EQ'd measurements, gain plan
+  double eq = 0;       // linear-phase EQ (exact convolution)
+  double render = 0;   // limiter, SRC, dither, verify scans, loudness make-up passes
+  double write = 0;    // encode, write, read back, hash and measure the outputs
+  StageSeconds& operator+=(const StageSeconds& o) {
+    decode += o.decode, measure += o.measure, eq += o.eq, render += o.render, write += o.write;
+    return *this;
+  }
+};
+
 struct MasteredAlbum {
   std::string path;
   std::string output_folder;
   double album_lufs_before = 0;  // pooled, input
   double album_lufs_after = 0;   // pooled, output
   std::vector<MasteredTrack> tracks;
+  StageSeconds seconds;
 };
 
 struct MasterRun {

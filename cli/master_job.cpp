@@ -58,6 +58,15 @@ std::uint64_t estimated_memory(const CatalogAlbum& album) {
   return samples * sizeof(float) * 6;
 }
 
+// "time: decode 1.2 s (8%), measure ..." : where the job's time went, summed over workers.
+void print_stage_seconds(const StageSeconds& t) {
+  const double total = t.decode + t.measure + t.eq + t.render + t.write;
+  if (total <= 0) return;
+  auto part = [&](const char* name, double s) { return fmt::format("{} {:.1f} s ({:.0f}%)", name, s, 100 * s / total); };
+  fmt::print(stderr, "gloss master: time: {}, {}, {}, {}, {}\n", part("decode", t.decode), part("measure", t.measure),
+             part("eq", t.eq), part("render+verify", t.render), part("write+check", t.write));
+}
+
 std::vector<std::string> worker_meters(const MasterOptions& o) {
   std::vector<std::string> names = expand_devices(o.device, o.workers);
   return names;
@@ -147,6 +156,7 @@ int run_master_job(const MasterOptions& o, const MasterSettings& settings, const
   FftwEngine fft;  // plans are made once per FFT size for the whole job, shared by the workers
   std::mutex output_mutex;
   std::vector<std::string> journal_problems;
+  StageSeconds stage_seconds;  // summed over albums (and workers)
   run_albums(jobs, {static_cast<int>(workers.size()), max_memory}, [&](std::size_t index, int w) {
     const CatalogAlbum& album = catalog.albums[index];
     Worker& worker = workers[static_cast<std::size_t>(w)];
@@ -189,6 +199,7 @@ int run_master_job(const MasterOptions& o, const MasterSettings& settings, const
         journal_problems.push_back(why);
       }
     std::lock_guard lock(output_mutex);
+    stage_seconds += result.seconds;
     progress.clear();
     std::fputs(render_master_table(result, settings).c_str(), stdout);
     std::fflush(stdout);
@@ -236,6 +247,7 @@ int run_master_job(const MasterOptions& o, const MasterSettings& settings, const
     fmt::print(stderr, "gloss master: {} written, {} failed, {} album{} already done, {:.1f} s\n",
                summary.at("written").get<std::size_t>(), summary.at("failed").get<std::size_t>(), resumed,
                resumed == 1 ? "" : "s", seconds);
+  if (!o.quiet) print_stage_seconds(stage_seconds);
   if (interrupt_requested()) {
     fmt::print(stderr, "gloss master: interrupted: {} album{} not started; run the same command again to resume\n",
                not_started, not_started == 1 ? "" : "s");

@@ -175,6 +175,48 @@ TEST_F(MasterJob, TheNumberOfWorkersChangesNothing) {
   for (const auto& [name, data] : one) EXPECT_TRUE(three[name] == data) << name << " differs with 3 workers";
 }
 
+TEST_F(MasterJob, ThreeShardsMergedEqualOneProcess) {
+  const auto& expected = reference();
+  const fs::path cwd = trial("shards");
+  std::vector<std::string> merge{"report", "merge"};
+  for (int k = 1; k <= 3; ++k) {
+    const std::string report = "shard-" + std::to_string(k) + ".json";
+    std::vector<std::string> a{"master", catalog().string(), "-o", "out", "--json", report, "--threads", "2",
+                               "--shard", std::to_string(k) + "/3", "-q"};
+    const auto r = run_program(GLOSS_EXE, a, cwd, scratch());
+    ASSERT_EQ(r.status, 0) << r.err;
+    merge.push_back(report);
+  }
+  merge.insert(merge.end(), {"--json", "report.json"});
+  const auto m = run_program(GLOSS_EXE, merge, cwd, scratch());
+  ASSERT_EQ(m.status, 0) << m.err;
+  auto merged = files_under(cwd / "out");
+  merged["report.json"] = bytes_of(cwd / "report.json");
+  ASSERT_EQ(merged.size(), expected.size());
+  for (const auto& [name, data] : expected) EXPECT_TRUE(merged[name] == data) << name << " differs when sharded";
+  // A shard missing is refused, not silently merged.
+  const auto partial = run_program(GLOSS_EXE, {"report", "merge", "shard-1.json", "shard-2.json", "--json", "x.json"}, cwd, scratch());
+  EXPECT_EQ(partial.status, 2);
+  EXPECT_NE(partial.err.find("3/3 missing"), std::string::npos) << partial.err;
+}
+
+TEST_F(MasterJob, AnalyzeShardsMergedEqualOneProcess) {
+  const fs::path cwd = trial("analyze-shards");
+  const auto whole = run_program(GLOSS_EXE, {"analyze", catalog().string(), "--json", "whole.json", "-q"}, cwd, scratch());
+  ASSERT_EQ(whole.status, 0) << whole.err;
+  std::vector<std::string> merge{"report", "merge"};
+  for (int k = 1; k <= 3; ++k) {
+    const std::string report = "shard-" + std::to_string(k) + ".json";
+    const auto r = run_program(GLOSS_EXE, {"analyze", catalog().string(), "--json", report, "--shard", std::to_string(k) + "/3", "-q"},
+                               cwd, scratch());
+    ASSERT_EQ(r.status, 0) << r.err;
+    merge.push_back(report);
+  }
+  merge.insert(merge.end(), {"--json", "merged.json"});
+  ASSERT_EQ(run_program(GLOSS_EXE, merge, cwd, scratch()).status, 0);
+  EXPECT_EQ(bytes_of(cwd / "merged.json"), bytes_of(cwd / "whole.json"));
+}
+
 TEST_F(MasterJob, ASigkillAtAnyMomentLosesNothingAndTheRerunGivesTheSameBytes) {
   const auto& expected = reference();
   for (int delay_ms : {150, 600, 1200, 2000, 3000}) {
