@@ -98,11 +98,11 @@ echo "master: $tracks outputs byte-identical, merged report identical to the sin
 
 # --- gloss analyze
 started=$SECONDS
-timeout "$run_timeout" "$gloss" "${analyze_args[@]}" --json analysis-single.json >analysis-single.log
+timeout "$run_timeout" "$gloss" "${analyze_args[@]}" --json analyze-single.json >analyze-single.log
 echo "analyze: single process took $((SECONDS - started)) s"
-run_array analysis "${analyze_args[@]}"
-check_split analysis
-same_report analysis-single.json analysis-merged.json
+run_array analyze "${analyze_args[@]}"
+check_split analyze
+same_report analyze-single.json analyze-merged.json
 echo "analyze: merged report identical to the single run's"
 
 no_leftovers

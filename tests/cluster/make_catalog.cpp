@@ -53,6 +53,7 @@ bool write(const fs::path& path, const gloss::AudioTrack& t, int format) {
     std::fprintf(stderr, "make_catalog: %s: cannot create: %s\n", path.c_str(), sf_strerror(nullptr));
     return false;
   }
+  sf_command(f, SFC_SET_ADD_PEAK_CHUNK, nullptr, SF_FALSE);  // it holds the time of writing
   std::vector<float> interleaved(t.samples.size());
   for (int c = 0; c < t.channels; ++c) {
     const auto samples = t.channel(c);

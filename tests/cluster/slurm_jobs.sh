@@ -7,12 +7,12 @@ fail() {
   exit 1
 }
 
-# submit_array TASKS NAME COMMAND: submits COMMAND (a shell command line, run by bash in the
-# current folder) as tasks 1..TASKS of a job array; prints the job id. Each task's output
+# submit_array COUNT NAME COMMAND: submits COMMAND (a shell command line, run by bash in the
+# current folder) as tasks 1..COUNT of a job array; prints the job id. Each task's output
 # goes to $GLOSS_CLUSTER_WORK/NAME-<task>.out.
 submit_array() {
-  local tasks=$1 name=$2 command=$3
-  sbatch --parsable --job-name="$name" --array="1-$tasks" --ntasks=1 --cpus-per-task=1 \
+  local count=$1 name=$2 command=$3
+  sbatch --parsable --job-name="$name" --array="1-$count" --ntasks=1 --cpus-per-task=1 \
     --time=5 --chdir="$PWD" --output="$GLOSS_CLUSTER_WORK/$name-%a.out" \
     --wrap="$command" || fail "sbatch refused the $name array"
 }
