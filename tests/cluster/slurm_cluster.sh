@@ -145,7 +145,7 @@ memory_mb=$(awk '/^MemTotal:/ { printf "%d", $2 / 1024 / 2 }' /proc/meminfo)
 cat >"$conf" <<EOF
 # Written by tests/cluster/slurm_cluster.sh: a throwaway single-node cluster on loopback.
 ClusterName=glosstest
-SlurmctldHost=localhost
+SlurmctldHost=localhost(127.0.0.1)
 SlurmctldPort=$ctld_port
 SlurmdPort=$slurmd_port
 SlurmUser=root
