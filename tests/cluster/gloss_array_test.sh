@@ -55,7 +55,7 @@ check_split() {
     n=$(grep -o '"catalog_index"' "reports/$name-$task.json" | wc -l)
     counts+=("$n")
     total=$((total + n))
-    ((n > 0)) && busy=$((busy + 1))
+    if ((n > 0)); then busy=$((busy + 1)); fi
   done
   echo "$name: albums per shard: ${counts[*]}"
   [ "$total" -eq "$albums" ] || fail "$name shards hold $total albums between them, the catalog has $albums"
