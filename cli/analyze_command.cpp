@@ -21,6 +21,7 @@
 #include "shard.hpp"
 #include "report.hpp"
 #include "report_csv.hpp"
+#include "report_html.hpp"
 #include "report_json.hpp"
 #include "report_table.hpp"
 
@@ -70,6 +71,7 @@ void measure(std::vector<DecodeResult>& decoded, AlbumReport& report, RunContext
       batch.push_back(&*decoded[i].track);
       rows.push_back(i);
       report.tracks[i].layout = decoded[i].track->layout;
+      report.tracks[i].source = decoded[i].format;
     } else {
       report.tracks[i].error = decoded[i].error;
     }
@@ -107,13 +109,14 @@ AlbumReport analyze_album_files(const CatalogAlbum& album, RunContext& run) {
   for (const CatalogTrack& t : album.tracks) report.tracks.push_back({t.display, {}, {}, {}, {}});
   std::vector<DecodeResult> decoded = decode_album(album, run);
   measure(decoded, report, run);
-  summarize_album(report, run.settings.album_rule, !run.options.json_path.empty());
+  summarize_album(report, run.settings.album_rule, !run.options.json_path.empty() || !run.options.html_path.empty());
+  flag_album_report(report, run.settings.flags);
   return report;
 }
 
-// The --json/--csv destinations are checked before the run, not after hours of work.
+// The --json/--csv/--html destinations are checked before the run, not after hours of work.
 std::string check_destinations(const AnalyzeOptions& o) {
-  for (const std::string& path : {o.json_path, o.csv_path})
+  for (const std::string& path : {o.json_path, o.csv_path, o.html_path})
     if (!path.empty())
       if (std::string why = check_output_destination(path); !why.empty()) return why;
   return {};
@@ -130,6 +133,8 @@ bool write_reports(const RunReport& report, const AnalyzeOptions& o) {
   };
   write(o.json_path, o.json_path.empty() ? "" : render_json(report));
   write(o.csv_path, o.csv_path.empty() ? "" : render_csv(report));
+  // The page is drawn from the JSON document, as for merged shard reports.
+  write(o.html_path, o.html_path.empty() ? "" : render_html_report(Json::parse(render_json(report))));
   return ok;
 }
 
@@ -171,9 +176,13 @@ CLI::App* add_analyze_command(CLI::App& app, AnalyzeOptions& o) {
       "optionally writes deterministic JSON/CSV reports (byte-identical on every device and\n"
       "thread count). A file that cannot be measured is reported and the run goes on.");
   add_catalog_options(*cmd, o.catalog, "Audio files or folders (scanned recursively)");
-  cmd->add_option("--json", o.json_path, "Write the JSON report (schema gloss.analysis v1) to FILE")
+  cmd->add_option("--json", o.json_path, "Write the JSON report (schema gloss.analysis v2) to FILE")
       ->type_name("FILE");
   cmd->add_option("--csv", o.csv_path, "Write a CSV report (one row per track and per album) to FILE")
+      ->type_name("FILE");
+  cmd->add_option("--html", o.html_path,
+                  "Write a self-contained HTML report (charts of loudness over time, tonal balance, levels; "
+                  "no network needed) to FILE")
       ->type_name("FILE");
   cmd->add_option("--device", o.device, "Backend: auto, cpu, cuda, cuda:N, reference (the executor that defines every result) or reference:SEED (the same in a shuffled order, a determinism check); never falls back")
       ->type_name("DEVICE")
@@ -203,6 +212,12 @@ CLI::App* add_analyze_command(CLI::App& app, AnalyzeOptions& o) {
       ->check(CLI::IsMember({"pooled", "loudest", "mean"}).description(""))
       ->type_name("pooled|loudest|mean")
       ->default_str("pooled");
+  cmd->add_option("--flag", o.flag_overrides,
+                  "Override a consistency-flag threshold (repeatable). Names and defaults: " +
+                      thresholds_text(FlagThresholds{}))
+      ->type_name("NAME=VALUE")
+      ->allow_extra_args(false)
+      ->check(CLI::Validator([&o](std::string& v) { return set_flag_threshold(o.thresholds, v); }, ""));
   cmd->add_flag("-q,--quiet", o.quiet, "No progress and no summary line on stderr (failures are still listed)");
   cmd->add_option("--progress", o.progress,
                   "auto (a live bar on a terminal, one line per album otherwise), bar, lines, json (one JSON "
@@ -219,8 +234,9 @@ CLI::App* add_analyze_command(CLI::App& app, AnalyzeOptions& o) {
   cmd->footer(
       "Examples:\n"
       "  gloss analyze ~/Music/Album --json report.json\n"
-      "  gloss analyze catalog/ --device cuda:0 --csv catalog.csv\n"
+      "  gloss analyze catalog/ --device cuda:0 --csv catalog.csv --html catalog.html\n"
       "  gloss analyze a.flac b.flac --album-rule loudest --true-peak precise\n"
+      "  gloss analyze Album --flag tonal_outlier_db=4 --flag head_silence_s=1\n"
       "Exit status: 0 all files measured; 1 some files failed (the rest were measured and\n"
       "reported); 2 usage error; 3 no audio files found or the device is unavailable;\n"
       "4 a report could not be written.");
@@ -272,6 +288,7 @@ int run_analyze(const AnalyzeOptions& o) {
   RunReport report;
   report.settings.meter.true_peak = o.true_peak;
   report.settings.album_rule = o.album_rule;
+  report.settings.flags = o.thresholds;
   report.problems = catalog.problems;
   report.skipped_files = catalog.skipped_files;
   report.shard = shard_json(shard);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "catalog_request.hpp"
+#include "consistency_flags.hpp"
 #include "gloss/analysis.hpp"
 
 namespace gloss::cli {
@@ -14,6 +15,7 @@ struct AnalyzeOptions {
   CatalogRequest catalog;  // PATH... or --manifest, --group-by
   std::string json_path;  // empty: no JSON report
   std::string csv_path;   // empty: no CSV report
+  std::string html_path;  // empty: no HTML report
   std::string device = "auto";
   int threads = 0;  // 0: all hardware threads
   TruePeakMode true_peak = TruePeakMode::Itu;
@@ -21,6 +23,8 @@ struct AnalyzeOptions {
   bool quiet = false;
   std::string progress = "auto";  // auto | bar | lines | json | quiet
   std::string shard = "1/1";      // K/N, auto or auto/N
+  std::vector<std::string> flag_overrides;  // --flag NAME=VALUE, as given
+  FlagThresholds thresholds;                // the defaults with those applied
 };
 
 // Registers the subcommand and its flags on `app`; the values land in `options`.

@@ -254,7 +254,7 @@ DecodeResult decode_file(const std::filesystem::path& path, const std::string& n
 
   AudioTrack track = make_track_from_interleaved(interleaved, info.channels, info.samplerate, name);
   track.layout = channel_layout(file.get(), info.channels);
-  return {std::move(track), {}};
+  return {std::move(track), {}, describe_sndfile_format(info.format)};
 }
 
 }  // namespace gloss::cli

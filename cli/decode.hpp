@@ -9,12 +9,14 @@
 #include <string>
 
 #include "gloss/audio.hpp"
+#include "source_format.hpp"
 
 namespace gloss::cli {
 
 struct DecodeResult {
   std::optional<AudioTrack> track;  // set on success
   std::string error;                // set on failure: "<file>: <what is wrong>; <what to do>"
+  SourceFormat format = {};         // container and sample format, on success
 
   bool ok() const { return track.has_value(); }
 };

@@ -22,7 +22,7 @@ std::size_t RunReport::measured_count() const {
 
 std::vector<std::string> track_notes(const TrackAnalysis& a) {
   std::vector<std::string> notes;
-  if (std::isinf(a.integrated_lufs)) notes.emplace_back("silent: integrated loudness is -inf");
+  if (std::isinf(a.integrated_lufs)) notes.emplace_back(kSilentNote);
   if (a.clipped_runs > 0)
     notes.push_back(fmt::format("clipping: {} run{} ({} samples)", a.clipped_runs, a.clipped_runs == 1 ? "" : "s",
                                 a.clipped_samples));

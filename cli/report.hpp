@@ -11,8 +11,10 @@
 #include <nlohmann/json.hpp>
 
 #include "catalog.hpp"
+#include "consistency_flags.hpp"
 #include "gloss/analysis.hpp"
 #include "gloss/channel_layout.hpp"
+#include "source_format.hpp"
 
 namespace gloss::cli {
 
@@ -22,6 +24,8 @@ struct TrackReport {
   std::optional<TrackAnalysis> analysis;   // set when measured (block energies dropped)
   std::vector<ChannelRole> layout;         // channel roles used for the measurement
   std::optional<double> album_deviation_lu;  // integrated - album integrated, when both are finite
+  SourceFormat source = {};                // container and sample format of the file, when decoded
+  Json flags = Json::array();              // consistency flags (consistency_flags.hpp), when measured
 
   bool measured() const { return analysis.has_value(); }
 };
@@ -32,11 +36,13 @@ struct AlbumReport {
   std::string path;
   std::vector<TrackReport> tracks;
   std::optional<AlbumAnalysis> album;  // none when no track of the album could be measured
+  Json flags = Json::array();          // album-level consistency flags (sample rate, bit depth)
 };
 
 struct RunSettings {
   MeterOptions meter;
   AlbumLoudnessRule album_rule = AlbumLoudnessRule::Pooled;
+  FlagThresholds flags;
 };
 
 struct RunReport {
@@ -50,7 +56,9 @@ struct RunReport {
   std::size_t measured_count() const;
 };
 
-// Thresholds for the notes column.
+inline constexpr const char* kSilentNote = "silent: integrated loudness is -inf";
+
+// Thresholds of the JSON `notes` (the table shows the consistency flags instead).
 inline constexpr double kDcNoteThreshold = 0.001;   // ~ -60 dBFS
 inline constexpr double kTruePeakNoteDbtp = -1.0;   // EBU R128 delivery ceiling
 

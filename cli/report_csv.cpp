@@ -12,8 +12,8 @@ constexpr const char* kHeader =
     "kind,album,file,status,error,sample_rate,channels,frames,duration_s,integrated_lufs,loudness_range_lu,"
     "momentary_max_lufs,short_term_max_lufs,sample_peak_dbfs,true_peak_dbtp,plr_db,crest_factor_db,"
     "max_abs_dc_offset,clipped_runs,clipped_samples,stereo_correlation,mono_loss_lu,head_silence_s,"
-    "tail_silence_s,album_deviation_lu,notes";
-constexpr std::size_t kColumns = 26;
+    "tail_silence_s,album_deviation_lu,notes,flags";
+constexpr std::size_t kColumns = 27;
 
 std::string quote(const std::string& field) {
   if (field.find_first_of(",\"\r\n") == std::string::npos) return field;
@@ -46,6 +46,16 @@ std::string notes_text(const TrackAnalysis& a) {
   return out;
 }
 
+// Flag names joined by ';' (the JSON report has values, thresholds and messages).
+std::string flag_names(const Json& flags) {
+  std::string out;
+  for (const Json& f : flags) {
+    if (!out.empty()) out += ';';
+    out += f.value("flag", "");
+  }
+  return out;
+}
+
 std::vector<std::string> track_row(const std::string& album, const TrackReport& t) {
   if (!t.measured()) {
     std::vector<std::string> row = {"track", album, t.file, "failed", t.error};
@@ -60,7 +70,7 @@ std::vector<std::string> track_row(const std::string& album, const TrackReport& 
           fixed(a.max_abs_dc_offset, kCorrelationDecimals), std::to_string(a.clipped_runs),
           std::to_string(a.clipped_samples), fixed(a.stereo_correlation, kCorrelationDecimals, ""),
           level(a.mono_loss_lu), level(a.head_silence_s), level(a.tail_silence_s), level(t.album_deviation_lu),
-          notes_text(a)};
+          notes_text(a), flag_names(t.flags)};
 }
 
 std::vector<std::string> album_row(const AlbumReport& r) {
@@ -79,6 +89,7 @@ std::vector<std::string> album_row(const AlbumReport& r) {
   row[13] = level(a.sample_peak_dbfs);
   row[14] = level(a.true_peak_dbtp);
   row[25] = "rule: " + to_string(a.rule);
+  row[26] = flag_names(r.flags);
   return row;
 }
 

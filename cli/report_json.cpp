@@ -69,9 +69,7 @@ Json measured_track_json(const TrackAnalysis& a, const std::vector<ChannelRole>&
   return t;
 }
 
-namespace {
-
-Json track(const TrackReport& r) {
+Json track_json(const TrackReport& r) {
   Json t;
   t["file"] = r.file;
   t["status"] = r.measured() ? "ok" : "failed";
@@ -79,8 +77,35 @@ Json track(const TrackReport& r) {
     t["error"] = r.error;
     return t;
   }
+  t["container"] = r.source.container;
+  t["sample_format"] = r.source.sample_format;
   const Json measured = measured_track_json(*r.analysis, r.layout);
   for (const auto& [key, value] : measured.items()) t[key] = value;
+  return t;
+}
+
+void flag_album_report(AlbumReport& album, const FlagThresholds& thresholds) {
+  std::vector<Json> objects;
+  objects.reserve(album.tracks.size());
+  for (const TrackReport& t : album.tracks) objects.push_back(t.measured() ? track_json(t) : Json());
+  std::vector<const Json*> tracks;
+  for (std::size_t i = 0; i < objects.size(); ++i) tracks.push_back(album.tracks[i].measured() ? &objects[i] : nullptr);
+  AlbumFlags flags = flag_album(tracks, thresholds);
+  for (std::size_t i = 0; i < album.tracks.size(); ++i) album.tracks[i].flags = std::move(flags.tracks[i]);
+  album.flags = std::move(flags.album);
+}
+
+namespace {
+
+// The track object with its flags, which go before the long short-term series.
+Json track(const TrackReport& r) {
+  const Json base = track_json(r);
+  if (!r.measured()) return base;
+  Json t;
+  for (const auto& [key, value] : base.items()) {
+    if (key == "short_term_lufs") t["flags"] = r.flags;
+    t[key] = value;
+  }
   return t;
 }
 
@@ -107,6 +132,7 @@ Json settings(const RunSettings& s) {
   out["silence_threshold_dbfs"] = number(s.meter.silence_threshold_dbfs);
   out["clip_level"] = number(s.meter.clip_level, kCorrelationDecimals);
   out["min_clip_run"] = s.meter.min_clip_run;
+  out["thresholds"] = thresholds_json(s.flags);
   return out;
 }
 
@@ -144,6 +170,7 @@ std::string render_json(const RunReport& report) {
     j["album_id"] = a.album_id;
     j["catalog_index"] = a.catalog_index;
     j["path"] = a.path;
+    j["flags"] = a.flags;
     Json tracks = Json::array();
     for (const TrackReport& t : a.tracks) tracks.push_back(track(t));
     j["tracks"] = tracks;

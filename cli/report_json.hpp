@@ -1,4 +1,4 @@
-// The JSON report: schema "gloss.analysis", version 1 (documented in REPORT_SCHEMA.md).
+// The JSON report: schema "gloss.analysis", version 2 (documented in REPORT_SCHEMA.md).
 // Deterministic text: fixed rounding, -inf as the string "-inf", null for not applicable,
 // no timestamps, hosts, backend names or thread counts.
 #pragma once
@@ -13,7 +13,7 @@
 
 namespace gloss::cli {
 
-inline constexpr int kJsonSchemaVersion = 1;
+inline constexpr int kJsonSchemaVersion = 2;
 
 using Json = nlohmann::ordered_json;  // keeps the documented field order
 
@@ -33,5 +33,13 @@ Json json_number(const std::optional<double>& v, int decimals = kLevelDecimals);
 // Every field of one measured track, as `albums[].tracks[]` of gloss.analysis carries them
 // (sample_rate ... short_term_lufs). gloss.master reuses it for `before` and `after`.
 Json measured_track_json(const TrackAnalysis& a, const std::vector<ChannelRole>& layout);
+
+// One `albums[].tracks[]` object without its `flags`: file, status, then error (failed) or
+// container, sample_format and measured_track_json (measured). What the flags are computed on.
+Json track_json(const TrackReport& r);
+
+// Computes the album's consistency flags from its tracks' JSON objects (so a report's flags
+// always follow from its own numbers) and stores them in the tracks and the album.
+void flag_album_report(AlbumReport& album, const FlagThresholds& thresholds);
 
 }  // namespace gloss::cli

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <fmt/format.h>
 
 #include "number_format.hpp"
@@ -33,11 +34,24 @@ std::string cell_signed(const std::optional<double>& v) {
   return fmt::format("{:>{}}", text.front() == '-' || text == "0.0" ? text : "+" + text, kNumberWidth);
 }
 
-std::string notes_text(const std::vector<std::string>& notes) {
-  std::string out;
-  for (const std::string& n : notes) {
+// The notes column: silence, then the track's consistency flags in a few words each (the
+// JSON report has the full messages).
+std::string notes_text(const TrackReport& t) {
+  std::string out = std::isinf(t.analysis->integrated_lufs) ? kSilentNote : "";
+  for (const Json& f : t.flags) {
     if (!out.empty()) out += "; ";
-    out += n;
+    out += flag_summary(f);
+  }
+  return out;
+}
+
+std::string album_notes(const AlbumReport& r) {
+  std::string out;
+  for (const Json& f : r.flags) {
+    out += out.empty() ? "  " : "; ";
+    out += f.value("flag", "");
+    out += ": ";
+    out += f.value("message", "");
   }
   return out;
 }
@@ -48,7 +62,7 @@ std::string track_line(const TrackReport& t, std::size_t name_width) {
   const TrackAnalysis& a = *t.analysis;
   return name + cell(a.integrated_lufs) + cell(a.loudness_range_lu) + cell(a.true_peak_dbtp) +
          cell(a.sample_peak_dbfs) + cell(a.momentary_max_lufs) + cell(a.short_term_max_lufs) + cell(a.plr_db) +
-         cell_signed(t.album_deviation_lu) + "  " + notes_text(track_notes(a)) + "\n";
+         cell_signed(t.album_deviation_lu) + "  " + notes_text(t) + "\n";
 }
 
 std::string album_line(const AlbumReport& r, std::size_t name_width) {
@@ -57,7 +71,7 @@ std::string album_line(const AlbumReport& r, std::size_t name_width) {
   const AlbumAnalysis& a = *r.album;
   const std::string blank = fmt::format("{:>{}}", "", kNumberWidth);
   return name + cell(a.integrated_lufs) + cell(a.loudness_range_lu) + cell(a.true_peak_dbtp) +
-         cell(a.sample_peak_dbfs) + blank + blank + blank + blank + "\n";
+         cell(a.sample_peak_dbfs) + blank + blank + blank + blank + album_notes(r) + "\n";
 }
 
 }  // namespace

@@ -11,6 +11,7 @@ packages=(
   ffmpeg  # the second true-peak oracle (tests) and the loudnorm side-by-side script
   loudgain  # the ReplayGain oracle of the gloss tag tests (skipped when absent)
   clang libclang-rt-14-dev  # libFuzzer for the fuzz stage of scripts/test.sh (fuzz/README.md)
+  chromium  # opens the HTML report headless in the browser test (skipped when absent)
   slurm-wlm munge  # the cluster tests start a private single-node Slurm (tests/cluster)
 )
 missing=()

@@ -169,7 +169,7 @@ TEST_F(GlossCli, StereoSineAtMinus23DbfsReadsMinus23Lufs) {
   write_audio(root_ / "cat" / "sine.wav", sine(48000, 2, 10, -23));
   const Json report = analyze_json({"cat"}, 0);
   EXPECT_EQ(report["schema"], "gloss.analysis");
-  EXPECT_EQ(report["schema_version"], 1);
+  EXPECT_EQ(report["schema_version"], 2);
   const Json& t = track_named(report, "cat/sine.wav");
   EXPECT_EQ(t["status"], "ok");
   EXPECT_NEAR(t["integrated_lufs"].get<double>(), -23.0, 0.1);
