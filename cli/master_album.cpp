@@ -275,6 +275,7 @@ MasteredAlbum master_album(const CatalogAlbum& album, const fs::path& relative, 
     }
     work[i].info = read_source_info(t.path);
     rows[i].layout = d.track->layout;
+    rows[i].source = d.format;
     rows[i].input_seconds = static_cast<double>(d.track->frames) / d.track->sample_rate;
     std::string error;
     if (std::optional<std::string> sha = sha256_of_file(t.path, error)) rows[i].input_sha256 = *sha;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "catalog.hpp"
+#include "source_format.hpp"
 #include "eq_design.hpp"
 #include "exact_convolution.hpp"
 #include "gain_plan.hpp"
@@ -59,6 +60,7 @@ struct MasteredTrack {
   // The full measurements (block energies dropped) for the consistency report.
   std::optional<TrackAnalysis> before_analysis, after_analysis;
   std::vector<ChannelRole> layout;
+  SourceFormat source;  // the input's container and sample format
   double input_seconds = 0;
   std::string input_sha256, output_sha256;  // provenance (empty when not read/written)
   TrackGain plan;

@@ -2,6 +2,7 @@
 
 #include <tbb/task_arena.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstdio>
@@ -33,6 +34,19 @@ namespace fs = std::filesystem;
 namespace {
 
 // The preset, then the flags on top of it. Returns a message when something is unusable.
+std::string resolve_settings(const MasterOptions& o, MasterSettings& s);
+
+// An album's own settings: the manifest's per-album values win over the job's preset and
+// flags (they are the more specific statement).
+std::string resolve_album_settings(const MasterOptions& o, const AlbumOverrides& v, MasterSettings& s) {
+  MasterOptions own = o;
+  if (v.preset) own.preset = *v.preset;
+  if (v.target_lufs) own.target_lufs = v.target_lufs;
+  if (v.ceiling_dbtp) own.ceiling_dbtp = v.ceiling_dbtp;
+  if (v.mode) own.mode = v.mode;
+  return resolve_settings(own, s);
+}
+
 std::string resolve_settings(const MasterOptions& o, MasterSettings& s) {
   Preset preset;
   try {
@@ -174,6 +188,24 @@ CLI::App* add_master_command(CLI::App& app, MasterOptions& o) {
                   "join the shards' --json reports with `gloss report merge`")
       ->type_name("K/N|auto")
       ->capture_default_str();
+  cmd->add_option("--csv", o.csv_path, "Write a CSV report (one row per track and per album, before and after) to FILE")
+      ->type_name("FILE");
+  cmd->add_option("--html", o.html_path,
+                  "Write a self-contained HTML report (plots of loudness over time and tonal balance, before and "
+                  "after) to FILE")
+      ->type_name("FILE");
+  cmd->add_option("--flag", o.flag_overrides,
+                  "Override a consistency-flag threshold (repeatable; the true-peak ceiling defaults to the "
+                  "preset's). Names and defaults: " +
+                      thresholds_text(FlagThresholds{}))
+      ->type_name("NAME=VALUE")
+      ->allow_extra_args(false)
+      ->check(CLI::Validator(
+          [&o](std::string& v) {
+            if (v.starts_with("true_peak_ceiling_dbtp=")) o.ceiling_flag_given = true;
+            return set_flag_threshold(o.thresholds, v);
+          },
+          ""));
   cmd->add_flag("--force", o.force,
                 "Master every album again, ignoring the journal (OUTDIR/.gloss/) of finished albums");
   cmd->footer(
@@ -208,12 +240,13 @@ int run_master(const MasterOptions& o) {
     fmt::print(stderr, "gloss master: {}\n", why);
     return kExitUsage;
   }
-  if (!o.json_path.empty()) {
-    if (std::string why = check_output_destination(o.json_path); !why.empty()) {
+  for (const std::string& report : {o.json_path, o.csv_path, o.html_path}) {
+    if (report.empty()) continue;
+    if (std::string why = check_output_destination(report); !why.empty()) {
       fmt::print(stderr, "gloss master: {}\n", why);
       return kExitUsage;
     }
-    remove_stale_temps(o.json_path);
+    remove_stale_temps(report);
   }
   Catalog catalog;
   try {
@@ -229,11 +262,30 @@ int run_master(const MasterOptions& o) {
     fmt::print(stderr, "gloss master: nothing to do: no audio files found\n");
     return kExitCannotStart;
   }
+  JobSettings job{std::move(settings), {}, std::vector<int>(catalog.albums.size(), -1)};
+  std::vector<AlbumOverrides> seen;
+  for (std::size_t i = 0; i < catalog.albums.size(); ++i) {
+    const AlbumOverrides& v = catalog.albums[i].overrides;
+    if (v.empty()) continue;
+    const auto it = std::find(seen.begin(), seen.end(), v);
+    if (it != seen.end()) {
+      job.album_variant[i] = static_cast<int>(it - seen.begin());
+      continue;
+    }
+    MasterSettings own;
+    if (std::string why = resolve_album_settings(o, v, own); !why.empty()) {
+      fmt::print(stderr, "gloss master: album {} (manifest): {}\n", catalog.albums[i].identity, why);
+      return kExitUsage;
+    }
+    seen.push_back(v);
+    job.variants.push_back(std::move(own));
+    job.album_variant[i] = static_cast<int>(seen.size() - 1);
+  }
   const std::vector<std::size_t> albums = albums_in_shard(catalog, shard);
   if (!o.quiet && shard.count > 1)
     fmt::print(stderr, "gloss master: shard {}: {} of the catalog's {} albums\n", to_string(shard), albums.size(),
                catalog.albums.size());
-  return run_master_job(o, settings, catalog, albums, shard_json(shard));
+  return run_master_job(o, job, catalog, albums, shard_json(shard));
 }
 
 }  // namespace gloss::cli

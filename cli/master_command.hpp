@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "consistency_flags.hpp"
+
 #include "catalog_request.hpp"
 
 namespace gloss::cli {
@@ -32,6 +34,10 @@ struct MasterOptions {
   std::string progress = "auto";  // auto | bar | lines | json | quiet
   std::string shard = "1/1";      // K/N, auto or auto/N
   bool force = false;             // ignore the journal: make everything again
+  std::string csv_path, html_path;   // more report forms (the JSON's content)
+  std::vector<std::string> flag_overrides;  // --flag NAME=VALUE, as given
+  FlagThresholds thresholds;                // the flags' thresholds (ceiling: the preset's unless given)
+  bool ceiling_flag_given = false;
 };
 
 CLI::App* add_master_command(CLI::App& app, MasterOptions& options);

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <fmt/format.h>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -19,6 +20,8 @@
 #include "job_journal.hpp"
 #include "master_report.hpp"
 #include "progress.hpp"
+#include "report_csv.hpp"
+#include "report_html.hpp"
 
 namespace gloss::cli {
 
@@ -74,8 +77,9 @@ std::vector<std::string> worker_meters(const MasterOptions& o) {
 
 }  // namespace
 
-int run_master_job(const MasterOptions& o, const MasterSettings& settings, const Catalog& catalog,
+int run_master_job(const MasterOptions& o, const JobSettings& job, const Catalog& catalog,
                    const std::vector<std::size_t>& albums_of_shard, const Json& shard) {
+  const MasterSettings& settings = job.job;
   const auto start = std::chrono::steady_clock::now();
   const fs::path output_root(o.output_dir);
   install_interrupt_handlers();
@@ -109,7 +113,10 @@ int run_master_job(const MasterOptions& o, const MasterSettings& settings, const
   }
 
   const Json settings_json = master_settings_json(settings);
-  const std::string settings_hash = sha256_of_text(settings_json.dump() + "\n" + GLOSS_VERSION);
+  // What the journal keys an album's work by: its effective settings and the gloss version.
+  auto settings_hash = [&](std::size_t album) {
+    return sha256_of_text(master_settings_json(job.of(album)).dump() + "\n" + GLOSS_VERSION);
+  };
   const std::string shard_name =
       shard.is_null() ? "1-of-1" : fmt::format("{}-of-{}", shard.at("index").get<int>(), shard.at("count").get<int>());
   std::unique_ptr<Journal> journal;
@@ -138,7 +145,7 @@ int run_master_job(const MasterOptions& o, const MasterSettings& settings, const
     const CatalogAlbum& album = catalog.albums[i];
     std::vector<fs::path> inputs;
     for (const CatalogTrack& t : album.tracks) inputs.push_back(t.path);
-    if (std::optional<Json> done = journal->finished(album.identity, settings_hash, inputs)) {
+    if (std::optional<Json> done = journal->finished(album.identity, settings_hash(i), inputs)) {
       entries[i] = std::move(done);
       ++resumed;
       progress.album_done(album.display, album.tracks.size(), 0, bytes[i], true);
@@ -161,9 +168,11 @@ int run_master_job(const MasterOptions& o, const MasterSettings& settings, const
     const CatalogAlbum& album = catalog.albums[index];
     Worker& worker = workers[static_cast<std::size_t>(w)];
     const AlbumProvenance provenance{album.identity, worker.meter->name(), worker.render->name()};
-    MasterRun run{settings, fft, *worker.meter, *worker.render, progress, output_root, {}};
+    const MasterSettings& album_settings = job.of(index);
+    const std::string album_hash = settings_hash(index);
+    MasterRun run{album_settings, fft, *worker.meter, *worker.render, progress, output_root, {}};
     run.after_write = [&](const CatalogTrack& input, const MasteredTrack& t) {
-      JournalTrack record{album.identity, settings_hash, stamp_file(input.path).value_or(FileStamp{}),
+      JournalTrack record{album.identity, album_hash, stamp_file(input.path).value_or(FileStamp{}),
                           t.input_sha256, stamp_file(t.output).value_or(FileStamp{}), t.output_sha256,
                           provenance.meter_backend};
       record.input.path = input.path.string();
@@ -175,10 +184,12 @@ int run_master_job(const MasterOptions& o, const MasterSettings& settings, const
     };
     MasteredAlbum result;
     worker.threads->execute([&] { result = master_album(album, album.output_relative, run); });
-    Json entry = master_album_entry(result, settings, provenance);
+    Json entry = master_album_entry(result, album_settings, provenance);
+    // An album with its own settings (a manifest's overrides) says which.
+    entry["settings"] = job.album_variant[index] < 0 ? Json(nullptr) : master_settings_json(album_settings);
     std::size_t failed = 0;
     bool interrupted = false;
-    JournalAlbum record{album.identity, settings_hash, {}, {}, entry};
+    JournalAlbum record{album.identity, album_hash, {}, {}, entry};
     for (std::size_t k = 0; k < result.tracks.size(); ++k) {
       const MasteredTrack& t = result.tracks[k];
       interrupted = interrupted || t.interrupted;
@@ -201,7 +212,7 @@ int run_master_job(const MasterOptions& o, const MasterSettings& settings, const
     std::lock_guard lock(output_mutex);
     stage_seconds += result.seconds;
     progress.clear();
-    std::fputs(render_master_table(result, settings).c_str(), stdout);
+    std::fputs(render_master_table(result, album_settings).c_str(), stdout);
     std::fflush(stdout);
     progress.album_done(album.display, result.tracks.size(), failed, bytes[index]);
     entries[index] = std::move(entry);
@@ -235,13 +246,28 @@ int run_master_job(const MasterOptions& o, const MasterSettings& settings, const
         if (!t.at("error").is_null() && !t.value("interrupted", false))
           fmt::print(stderr, "  {}\n", t.at("error").get<std::string>());
   }
+  FlagThresholds thresholds = o.thresholds;
+  if (!o.ceiling_flag_given) thresholds.true_peak_ceiling_dbtp = settings.gain.ceiling_dbtp;
+  for (Json& album : albums) {
+    FlagThresholds own = thresholds;  // an album with its own ceiling is flagged against it
+    if (!o.ceiling_flag_given && album.contains("settings") && album.at("settings").is_object())
+      own.true_peak_ceiling_dbtp = album.at("settings").at("ceiling_dbtp").get<double>();
+    add_master_flags(album, own);
+  }
+  Json report_settings = settings_json;
+  report_settings["thresholds"] = thresholds_json(thresholds);
+  const Json document = master_document(report_settings, albums, problems, shard);
   bool report_ok = true;
-  if (!o.json_path.empty())
-    if (std::string why = write_file_atomically(o.json_path, render_master_document(settings_json, albums, problems, shard));
-        !why.empty()) {
+  auto write = [&](const std::string& path, const std::function<std::string()>& render) {
+    if (path.empty()) return;
+    if (std::string why = write_file_atomically(path, render()); !why.empty()) {
       fmt::print(stderr, "gloss master: {}\n", why);
       report_ok = false;
     }
+  };
+  write(o.json_path, [&] { return document.dump(2, ' ', false, Json::error_handler_t::replace) + "\n"; });
+  write(o.csv_path, [&] { return render_csv_document(document); });
+  write(o.html_path, [&] { return render_html_report(document); });
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!o.quiet)
     fmt::print(stderr, "gloss master: {} written, {} failed, {} album{} already done, {:.1f} s\n",

@@ -13,8 +13,18 @@ namespace {
 
 Json number(double v, int decimals = kLevelDecimals) { return json_number(v, decimals); }
 
-Json measured(const std::optional<TrackAnalysis>& a, const std::vector<ChannelRole>& layout) {
-  return a ? measured_track_json(*a, layout) : Json(nullptr);
+// A measured-track object as gloss.analysis has it, led by the file's container and sample
+// format (what the bit-depth consistency flag compares).
+Json measured(const std::optional<TrackAnalysis>& a, const std::vector<ChannelRole>& layout, const SourceFormat& format) {
+  if (!a) return nullptr;
+  Json j{{"container", format.container}, {"sample_format", format.sample_format}};
+  Json fields = measured_track_json(*a, layout);
+  for (auto& [key, value] : fields.items()) j[key] = std::move(value);
+  return j;
+}
+
+SourceFormat delivered_format(const MasteredTrack& t) {
+  return {t.format, t.bits == 32 ? "float" : "pcm_" + std::to_string(t.bits)};
 }
 
 Json track_json(const MasteredTrack& t, const MasterSettings& s, const AlbumProvenance& p) {
@@ -23,7 +33,7 @@ Json track_json(const MasteredTrack& t, const MasterSettings& s, const AlbumProv
   j["output"] = t.output.empty() ? Json(nullptr) : Json(t.output);
   j["error"] = t.error.empty() ? Json(nullptr) : Json(t.error);
   j["interrupted"] = t.interrupted;
-  j["before"] = measured(t.before_analysis, t.layout);
+  j["before"] = measured(t.before_analysis, t.layout, t.source);
   if (t.before && (t.ok() || t.render.passes > 0)) {
     Json g;
     g["planned_gain_db"] = number(t.plan.gain_db);
@@ -47,7 +57,7 @@ Json track_json(const MasteredTrack& t, const MasterSettings& s, const AlbumProv
     r["highest_true_peak_reading_dbtp"] = number(t.render.highest_reading_dbtp);
     j["render"] = r;
   }
-  j["after"] = measured(t.after_analysis, t.layout);
+  j["after"] = measured(t.after_analysis, t.layout, delivered_format(t));
   Json prov;
   prov["gloss_version"] = GLOSS_VERSION;
   prov["preset_sha256"] = s.preset_sha256;
@@ -134,8 +144,27 @@ Json master_summary(const std::vector<Json>& albums) {
               {"interrupted", interrupted}};
 }
 
+void add_master_flags(Json& album, const FlagThresholds& thresholds) {
+  for (const char* stage : {"before", "after"}) {
+    std::vector<const Json*> objects;
+    for (const Json& t : album.at("tracks")) {
+      const Json* object = t.contains(stage) && t.at(stage).is_object() ? &t.at(stage) : nullptr;
+      objects.push_back(object);
+    }
+    AlbumFlags flags = flag_album(objects, thresholds);
+    const std::string key = std::string("flags_") + stage;
+    for (std::size_t i = 0; i < flags.tracks.size(); ++i) album.at("tracks")[i][key] = std::move(flags.tracks[i]);
+    album[key] = std::move(flags.album);
+  }
+}
+
 std::string render_master_document(const Json& settings, const std::vector<Json>& albums, const Json& problems,
                                    const Json& shard) {
+  // File names are bytes, not always UTF-8: replace invalid sequences rather than throw.
+  return master_document(settings, albums, problems, shard).dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+Json master_document(const Json& settings, const std::vector<Json>& albums, const Json& problems, const Json& shard) {
   Json root;
   root["schema"] = "gloss.master";
   root["schema_version"] = kMasterSchemaVersion;
@@ -145,8 +174,7 @@ std::string render_master_document(const Json& settings, const std::vector<Json>
   root["albums"] = albums;
   root["problems"] = problems;
   root["summary"] = master_summary(albums);
-  // File names are bytes, not always UTF-8: replace invalid sequences rather than throw.
-  return root.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+  return root;
 }
 
 }  // namespace gloss::cli

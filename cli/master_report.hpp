@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "master_album.hpp"
+#include "consistency_flags.hpp"
 #include "report_json.hpp"  // Json
 
 namespace gloss::cli {
@@ -33,8 +34,15 @@ Json master_settings_json(const MasterSettings& settings);
 Json master_album_entry(const MasteredAlbum& album, const MasterSettings& settings, const AlbumProvenance& provenance);
 
 // The whole document: entries in catalog order; `shard` is null for a whole job.
+Json master_document(const Json& settings, const std::vector<Json>& albums, const Json& problems, const Json& shard);
 std::string render_master_document(const Json& settings, const std::vector<Json>& albums, const Json& problems,
                                    const Json& shard);
+
+// Adds the consistency flags to an album entry, from its tracks' `before` and `after`
+// objects: `flags_before`/`flags_after` on each track and on the album. Done when the report
+// is assembled (not stored in the journal), so changing a --flag threshold re-flags a
+// resumed job without mastering anything again.
+void add_master_flags(Json& album_entry, const FlagThresholds& thresholds);
 
 // Counts over album entries (`summary`): recomputed the same way by `gloss report merge`.
 Json master_summary(const std::vector<Json>& albums);

@@ -1,6 +1,8 @@
 #include "report_csv.hpp"
 
+#include <cmath>
 #include <fmt/format.h>
+#include <stdexcept>
 
 #include "number_format.hpp"
 
@@ -8,12 +10,18 @@ namespace gloss::cli {
 
 namespace {
 
-constexpr const char* kHeader =
+constexpr const char* kAnalysisHeader =
     "kind,album,file,status,error,sample_rate,channels,frames,duration_s,integrated_lufs,loudness_range_lu,"
     "momentary_max_lufs,short_term_max_lufs,sample_peak_dbfs,true_peak_dbtp,plr_db,crest_factor_db,"
     "max_abs_dc_offset,clipped_runs,clipped_samples,stereo_correlation,mono_loss_lu,head_silence_s,"
     "tail_silence_s,album_deviation_lu,notes,flags";
-constexpr std::size_t kColumns = 27;
+constexpr std::size_t kAnalysisColumns = 27;
+
+constexpr const char* kMasterHeader =
+    "kind,album,input,output,status,error,lufs_before,lufs_after,lra_before,lra_after,true_peak_before_dbtp,"
+    "true_peak_after_dbtp,plr_before_db,plr_after_db,gain_db,target_lowered,limiter_max_db,verify_passes,format,"
+    "bits,sample_rate_after,input_sha256,output_sha256,flags_before,flags_after";
+constexpr std::size_t kMasterColumns = 25;
 
 std::string quote(const std::string& field) {
   if (field.find_first_of(",\"\r\n") == std::string::npos) return field;
@@ -34,74 +42,134 @@ std::string join(const std::vector<std::string>& fields) {
   return line + "\n";
 }
 
-std::string level(double v) { return fixed(v, kLevelDecimals); }
-std::string level(const std::optional<double>& v) { return fixed(v, kLevelDecimals, ""); }
+const Json& field(const Json& object, const char* key) {
+  static const Json none;
+  return object.is_object() && object.contains(key) ? object.at(key) : none;
+}
 
-std::string notes_text(const TrackAnalysis& a) {
+// A JSON value as CSV text: numbers at the report's precision, "-inf" as is, null as empty.
+std::string text(const Json& v, int decimals = kLevelDecimals) {
+  if (v.is_null()) return "";
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  if (v.is_number_integer() || v.is_number_unsigned()) return v.dump();
+  if (v.is_number()) return fixed(v.get<double>(), decimals);
+  return v.dump();
+}
+
+std::string joined(const Json& array, const char* key, const char* separator) {
   std::string out;
-  for (const std::string& n : track_notes(a)) {
-    if (!out.empty()) out += "; ";
-    out += n;
+  if (!array.is_array()) return out;
+  for (const Json& item : array) {
+    if (!out.empty()) out += separator;
+    out += key ? item.value(key, "") : (item.is_string() ? item.get<std::string>() : item.dump());
   }
   return out;
 }
 
-// Flag names joined by ';' (the JSON report has values, thresholds and messages).
-std::string flag_names(const Json& flags) {
-  std::string out;
-  for (const Json& f : flags) {
-    if (!out.empty()) out += ';';
-    out += f.value("flag", "");
-  }
-  return out;
+std::string max_abs(const Json& values) {
+  if (!values.is_array() || values.empty()) return "";
+  double m = 0;
+  for (const Json& v : values)
+    if (v.is_number()) m = std::max(m, std::abs(v.get<double>()));
+  return fixed(m, kCorrelationDecimals);
 }
 
-std::vector<std::string> track_row(const std::string& album, const TrackReport& t) {
-  if (!t.measured()) {
-    std::vector<std::string> row = {"track", album, t.file, "failed", t.error};
-    row.resize(kColumns);
+std::vector<std::string> analysis_track_row(const std::string& album, const Json& t, const Json& deviation) {
+  if (t.value("status", "") != "ok") {
+    std::vector<std::string> row = {"track", album, t.value("file", ""), "failed", t.value("error", "")};
+    row.resize(kAnalysisColumns);
     return row;
   }
-  const TrackAnalysis& a = *t.analysis;
-  return {"track", album, t.file, "ok", "", std::to_string(a.sample_rate), std::to_string(a.channels),
-          std::to_string(a.frames), level(a.duration_s), level(a.integrated_lufs), level(a.loudness_range_lu),
-          level(a.momentary_max_lufs), level(a.short_term_max_lufs), level(a.sample_peak_dbfs),
-          level(a.true_peak_dbtp), level(a.plr_db), level(a.crest_factor_db),
-          fixed(a.max_abs_dc_offset, kCorrelationDecimals), std::to_string(a.clipped_runs),
-          std::to_string(a.clipped_samples), fixed(a.stereo_correlation, kCorrelationDecimals, ""),
-          level(a.mono_loss_lu), level(a.head_silence_s), level(a.tail_silence_s), level(t.album_deviation_lu),
-          notes_text(a), flag_names(t.flags)};
+  auto f = [&](const char* key, int decimals = kLevelDecimals) { return text(field(t, key), decimals); };
+  return {"track", album, t.value("file", ""), "ok", "", f("sample_rate"), f("channels"), f("frames"),
+          f("duration_s"), f("integrated_lufs"), f("loudness_range_lu"), f("momentary_max_lufs"),
+          f("short_term_max_lufs"), f("sample_peak_dbfs"), f("true_peak_dbtp"), f("plr_db"), f("crest_factor_db"),
+          max_abs(field(t, "dc_offset")), f("clipped_runs"), f("clipped_samples"),
+          f("stereo_correlation", kCorrelationDecimals), f("mono_loss_lu"), f("head_silence_s"), f("tail_silence_s"),
+          text(deviation), joined(field(t, "notes"), nullptr, "; "), joined(field(t, "flags"), "flag", ";")};
 }
 
-std::vector<std::string> album_row(const AlbumReport& r) {
-  std::vector<std::string> row(kColumns);
+std::vector<std::string> analysis_album_row(const Json& a) {
+  std::vector<std::string> row(kAnalysisColumns);
   row[0] = "album";
-  row[1] = r.path;
-  if (!r.album) {
+  row[1] = a.value("path", "");
+  const Json& stats = field(a, "album");
+  if (!stats.is_object()) {
     row[3] = "failed";
     row[4] = "no track of this album could be measured";
     return row;
   }
-  const AlbumAnalysis& a = *r.album;
   row[3] = "ok";
-  row[9] = level(a.integrated_lufs);
-  row[10] = level(a.loudness_range_lu);
-  row[13] = level(a.sample_peak_dbfs);
-  row[14] = level(a.true_peak_dbtp);
-  row[25] = "rule: " + to_string(a.rule);
-  row[26] = flag_names(r.flags);
+  row[9] = text(field(stats, "integrated_lufs"));
+  row[10] = text(field(stats, "loudness_range_lu"));
+  row[13] = text(field(stats, "sample_peak_dbfs"));
+  row[14] = text(field(stats, "true_peak_dbtp"));
+  row[25] = "rule: " + stats.value("rule", "");
+  row[26] = joined(field(a, "flags"), "flag", ";");
   return row;
+}
+
+std::string analysis_csv(const Json& doc) {
+  std::string out = std::string(kAnalysisHeader) + "\n";
+  for (const Json& a : field(doc, "albums")) {
+    const std::string album = a.value("path", "");
+    const Json& deviations = field(field(a, "album"), "track_deviation_lu");
+    std::size_t k = 0;
+    for (const Json& t : field(a, "tracks")) {
+      const Json& d = deviations.is_array() && k < deviations.size() ? deviations[k] : Json();
+      out += join(analysis_track_row(album, t, d));
+      ++k;
+    }
+    out += join(analysis_album_row(a));
+  }
+  return out;
+}
+
+std::vector<std::string> master_track_row(const std::string& album, const Json& t) {
+  const Json &before = field(t, "before"), &after = field(t, "after"), &gain = field(t, "gain");
+  const Json &limiter = field(t, "limiter"), &render = field(t, "render"), &prov = field(t, "provenance");
+  const bool ok = field(t, "error").is_null();
+  return {"track", album, t.value("input", ""), text(field(t, "output")),
+          ok ? "ok" : (t.value("interrupted", false) ? "interrupted" : "failed"), text(field(t, "error")),
+          text(field(before, "integrated_lufs")), text(field(after, "integrated_lufs")),
+          text(field(before, "loudness_range_lu")), text(field(after, "loudness_range_lu")),
+          text(field(before, "true_peak_dbtp")), text(field(after, "true_peak_dbtp")), text(field(before, "plr_db")),
+          text(field(after, "plr_db")), text(field(gain, "applied_gain_db")), text(field(gain, "target_lowered")),
+          text(field(limiter, "max_reduction_db")), text(field(limiter, "verify_passes")), text(field(render, "format")),
+          text(field(render, "bits")), text(field(after, "sample_rate")), text(field(prov, "input_sha256")),
+          text(field(prov, "output_sha256")), joined(field(t, "flags_before"), "flag", ";"),
+          joined(field(t, "flags_after"), "flag", ";")};
+}
+
+std::string master_csv(const Json& doc) {
+  std::string out = std::string(kMasterHeader) + "\n";
+  for (const Json& a : field(doc, "albums")) {
+    const std::string album = a.value("path", "");
+    for (const Json& t : field(a, "tracks")) out += join(master_track_row(album, t));
+    std::vector<std::string> row(kMasterColumns);
+    row[0] = "album";
+    row[1] = album;
+    row[3] = text(field(a, "output_folder"));
+    row[4] = "ok";
+    row[6] = text(field(a, "integrated_lufs_before"));
+    row[7] = text(field(a, "integrated_lufs_after"));
+    row[23] = joined(field(a, "flags_before"), "flag", ";");
+    row[24] = joined(field(a, "flags_after"), "flag", ";");
+    out += join(row);
+  }
+  return out;
 }
 
 }  // namespace
 
-std::string render_csv(const RunReport& report) {
-  std::string out = std::string(kHeader) + "\n";
-  for (const AlbumReport& album : report.albums) {
-    for (const TrackReport& t : album.tracks) out += join(track_row(album.path, t));
-    out += join(album_row(album));
-  }
-  return out;
+std::string render_csv_document(const Json& document) {
+  const std::string schema = document.value("schema", "");
+  if (schema == "gloss.analysis") return analysis_csv(document);
+  if (schema == "gloss.master") return master_csv(document);
+  throw std::invalid_argument("no CSV form for schema '" + schema + "'");
 }
+
+std::string render_csv(const RunReport& report) { return render_csv_document(Json::parse(render_json(report))); }
 
 }  // namespace gloss::cli

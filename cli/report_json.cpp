@@ -150,6 +150,13 @@ Json analysis_summary(const std::vector<Json>& albums, std::size_t skipped_files
 
 std::string render_analysis_document(const Json& settings, const std::vector<Json>& albums, const Json& problems,
                                      std::size_t skipped_files, const Json& shard) {
+  // File names are bytes, not always UTF-8: replace invalid sequences rather than throw.
+  return analysis_document(settings, albums, problems, skipped_files, shard)
+             .dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+Json analysis_document(const Json& settings, const std::vector<Json>& albums, const Json& problems,
+                       std::size_t skipped_files, const Json& shard) {
   Json root;
   root["schema"] = "gloss.analysis";
   root["schema_version"] = kJsonSchemaVersion;
@@ -159,8 +166,7 @@ std::string render_analysis_document(const Json& settings, const std::vector<Jso
   root["albums"] = albums;
   root["problems"] = problems;
   root["summary"] = analysis_summary(albums, skipped_files);
-  // File names are bytes, not always UTF-8: replace invalid sequences rather than throw.
-  return root.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+  return root;
 }
 
 std::string render_json(const RunReport& report) {

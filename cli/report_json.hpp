@@ -23,6 +23,8 @@ std::string render_json(const RunReport& report);
 // what `gloss report merge` makes of shard reports): one function, so both are the same bytes.
 std::string render_analysis_document(const Json& settings, const std::vector<Json>& albums, const Json& problems,
                                      std::size_t skipped_files, const Json& shard);
+Json analysis_document(const Json& settings, const std::vector<Json>& albums, const Json& problems,
+                       std::size_t skipped_files, const Json& shard);
 Json analysis_summary(const std::vector<Json>& albums, std::size_t skipped_files);
 
 // A rounded number (number_format.hpp); infinities as the strings "-inf"/"inf" (JSON has

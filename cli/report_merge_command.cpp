@@ -3,12 +3,15 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <sstream>
 
 #include "atomic_file.hpp"
 #include "exit_codes.hpp"
 #include "master_report.hpp"
+#include "report_csv.hpp"
+#include "report_html.hpp"
 #include "report_json.hpp"
 
 namespace gloss::cli {
@@ -62,7 +65,7 @@ void check_shards(const std::vector<Json>& reports, const std::vector<std::strin
                                  missing.find(',') == std::string::npos ? " is" : "s are", missing, count));
 }
 
-std::string merge(const std::vector<Json>& reports, const std::vector<std::string>& paths, bool allow_missing) {
+Json merge(const std::vector<Json>& reports, const std::vector<std::string>& paths, bool allow_missing) {
   for (std::size_t i = 1; i < reports.size(); ++i) check_same_job(reports[0], reports[i], paths[0], paths[i]);
   check_shards(reports, paths, allow_missing);
   std::vector<Json> albums;
@@ -79,11 +82,10 @@ std::string merge(const std::vector<Json>& reports, const std::vector<std::strin
   // Every shard scanned the whole catalog: its problems are the same in each report.
   const Json& problems = reports[0].value("problems", Json::array());
   const std::string schema = reports[0].at("schema").get<std::string>();
-  if (schema == "gloss.master")
-    return render_master_document(reports[0].at("settings"), albums, problems, nullptr);
+  if (schema == "gloss.master") return master_document(reports[0].at("settings"), albums, problems, nullptr);
   if (schema == "gloss.analysis")
-    return render_analysis_document(reports[0].at("settings"), albums, problems,
-                                    reports[0].at("summary").value("skipped_files", std::size_t{0}), nullptr);
+    return analysis_document(reports[0].at("settings"), albums, problems,
+                             reports[0].at("summary").value("skipped_files", std::size_t{0}), nullptr);
   throw MergeError(fmt::format("{}: schema '{}' cannot be merged (gloss.analysis and gloss.master can)", paths[0], schema));
 }
 
@@ -100,6 +102,8 @@ CLI::App* add_report_command(CLI::App& app, ReportMergeOptions& o) {
       "given twice, and (unless --allow-missing) a missing shard.");
   cmd->add_option("reports", o.inputs, "The shard reports (REPORT.json ...)")->required()->check(CLI::ExistingFile);
   cmd->add_option("--json", o.json_path, "Write the merged report to FILE")->required()->type_name("FILE");
+  cmd->add_option("--csv", o.csv_path, "Also write the merged CSV report to FILE")->type_name("FILE");
+  cmd->add_option("--html", o.html_path, "Also write the merged HTML report to FILE")->type_name("FILE");
   cmd->add_flag("--allow-missing", o.allow_missing, "Merge the shards that are there even when some are missing");
   cmd->footer(
       "Example (3 shards):\n"
@@ -109,11 +113,17 @@ CLI::App* add_report_command(CLI::App& app, ReportMergeOptions& o) {
 }
 
 int run_report_merge(const ReportMergeOptions& o) {
-  std::string text;
+  for (const std::string& path : {o.json_path, o.csv_path, o.html_path})
+    if (!path.empty())
+      if (std::string why = check_output_destination(path); !why.empty()) {
+        fmt::print(stderr, "gloss report merge: {}\n", why);
+        return kExitUsage;
+      }
+  Json document;
   try {
     std::vector<Json> reports;
     for (const std::string& path : o.inputs) reports.push_back(read_report(path));
-    text = merge(reports, o.inputs, o.allow_missing);
+    document = merge(reports, o.inputs, o.allow_missing);
   } catch (const MergeError& e) {
     fmt::print(stderr, "gloss report merge: {}\n", e.what());
     return kExitUsage;
@@ -121,11 +131,18 @@ int run_report_merge(const ReportMergeOptions& o) {
     fmt::print(stderr, "gloss report merge: a report is not in the expected shape: {}\n", e.what());
     return kExitUsage;
   }
-  if (std::string why = write_file_atomically(o.json_path, text); !why.empty()) {
-    fmt::print(stderr, "gloss report merge: {}\n", why);
-    return kExitOutputFailed;
-  }
-  return kExitOk;
+  int status = kExitOk;
+  auto write = [&](const std::string& path, const std::function<std::string()>& render) {
+    if (path.empty()) return;
+    if (std::string why = write_file_atomically(path, render()); !why.empty()) {
+      fmt::print(stderr, "gloss report merge: {}\n", why);
+      status = kExitOutputFailed;
+    }
+  };
+  write(o.json_path, [&] { return document.dump(2, ' ', false, Json::error_handler_t::replace) + "\n"; });
+  write(o.csv_path, [&] { return render_csv_document(document); });
+  write(o.html_path, [&] { return render_html_report(document); });
+  return status;
 }
 
 }  // namespace gloss::cli

@@ -11,7 +11,7 @@ namespace gloss::cli {
 
 struct ReportMergeOptions {
   std::vector<std::string> inputs;
-  std::string json_path;
+  std::string json_path, csv_path, html_path;
   bool allow_missing = false;  // merge what is there even when shards are missing
 };
 
