@@ -104,6 +104,9 @@ std::string write_audio_file(const fs::path& destination, const std::string& for
   info.format = container(format) | subtype(bits);
   SNDFILE* file = sf_open_fd(temp.fd, SFM_WRITE, &info, SF_FALSE);
   if (file == nullptr) return fail(sf_strerror(nullptr));
+  // libsndfile's PEAK chunk (float files) records the time of writing: without it the same
+  // input and settings give the same bytes on every run, machine and shard.
+  sf_command(file, SFC_SET_ADD_PEAK_CHUNK, nullptr, SF_FALSE);
   for (const auto& [id, text] : tags) sf_set_string(file, id, text.c_str());
   const bool written = write_frames(file, bits, track, pcm);
   const std::string sf_error = written ? "" : sf_strerror(file);

@@ -12,6 +12,7 @@ packages=(
   loudgain  # the ReplayGain oracle of the gloss tag tests (skipped when absent)
   clang libclang-rt-14-dev  # libFuzzer for the fuzz stage of scripts/test.sh (fuzz/README.md)
   chromium  # opens the HTML report headless in the browser test (skipped when absent)
+  slurm-wlm munge  # the cluster tests start a private single-node Slurm (tests/cluster)
 )
 missing=()
 for p in "${packages[@]}"; do
