@@ -3,7 +3,11 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include <algorithm>
 #include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -17,6 +21,7 @@
 #include "exit_codes.hpp"
 #include "manifest.hpp"
 #include "gloss/meter.hpp"
+#include "album_runner.hpp"
 #include "progress.hpp"
 #include "shard.hpp"
 #include "report.hpp"
@@ -220,6 +225,9 @@ CLI::App* add_analyze_command(CLI::App& app, AnalyzeOptions& o) {
       ->check(CLI::Validator([&o](std::string& v) { return set_flag_threshold(o.thresholds, v); }, ""));
   cmd->add_flag("-q,--quiet", o.quiet, "No progress and no summary line on stderr (failures are still listed)");
   add_job_options(*cmd, o.job, "Measure");
+  cmd->add_option("--workers", o.workers,
+                  "CPU workers: albums measured at once (default: 1, or 0 beside GPUs); each gets --threads/N threads")
+      ->check(CLI::Range(0, 256));
   cmd->footer(
       "Examples:\n"
       "  gloss analyze ~/Music/Album --json report.json\n"
@@ -244,9 +252,11 @@ int run_analyze(const AnalyzeOptions& o) {
   }
   const std::optional<Shard> shard = shard_of(o.job, "analyze");
   if (!shard) return kExitUsage;
-  std::unique_ptr<Backend> backend;
+  std::vector<std::unique_ptr<Backend>> backends;
   try {
-    backend = make_backend(o.device, o.threads);
+    const std::vector<std::string> devices = expand_devices(o.device, o.workers);
+    const int each = o.threads > 0 ? std::max(1, o.threads / static_cast<int>(devices.size())) : 0;
+    for (const std::string& device : devices) backends.push_back(make_backend(device, each));
   } catch (const std::exception& e) {
     fmt::print(stderr, "gloss analyze: device '{}' is unavailable: {}\n(run `gloss devices` to see what this machine has)\n",
                o.device, e.what());
@@ -276,27 +286,39 @@ int run_analyze(const AnalyzeOptions& o) {
   report.problems = catalog.problems;
   report.skipped_files = catalog.skipped_files;
   report.shard = shard_json(*shard);
-  tbb::task_arena decoders(o.threads > 0 ? o.threads : tbb::task_arena::automatic);
   const std::vector<std::size_t> albums = albums_in_shard(catalog, *shard);
-  Progress progress(progress_mode(o.job, o.quiet), totals_of(catalog, albums, false));
-  RunContext run{o, report.settings, *backend, decoders, progress};
-  for (std::size_t index : albums) {
+  Progress progress(progress_mode(o.job, o.quiet), totals_of(catalog, albums, true));
+  // One worker per device (and CPU workers); each album is measured whole by one of them,
+  // and the reports are put back in catalog order, so the worker count changes nothing.
+  const int each = o.threads > 0 ? std::max(1, o.threads / static_cast<int>(backends.size())) : 0;
+  std::vector<std::unique_ptr<tbb::task_arena>> arenas;
+  for (std::size_t w = 0; w < backends.size(); ++w)
+    arenas.push_back(std::make_unique<tbb::task_arena>(each > 0 ? each : static_cast<int>(tbb::task_arena::automatic)));
+  std::vector<AlbumJob> jobs;
+  for (std::size_t index : albums) jobs.push_back({index, album_input_bytes(catalog.albums[index]), 0});
+  std::vector<std::optional<AlbumReport>> done(catalog.albums.size());
+  std::mutex output;
+  run_albums(jobs, {static_cast<int>(backends.size()), 0}, [&](std::size_t index, int w) {
     const CatalogAlbum& album = catalog.albums[index];
-    report.albums.push_back(analyze_album_files(album, run));
-    report.albums.back().album_id = album.identity;
-    report.albums.back().catalog_index = index;
-    progress.clear();
-    std::fputs(render_album_table(report.albums.back()).c_str(), stdout);
-    std::fflush(stdout);
+    RunContext run{o, report.settings, *backends[static_cast<std::size_t>(w)], *arenas[static_cast<std::size_t>(w)], progress};
+    AlbumReport result = analyze_album_files(album, run);
+    result.album_id = album.identity;
+    result.catalog_index = index;
     std::size_t failed = 0;
-    for (const TrackReport& t : report.albums.back().tracks) failed += t.measured() ? 0 : 1;
-    progress.album_done(album.display, album.tracks.size(), failed, 0);
-  }
+    for (const TrackReport& t : result.tracks) failed += t.measured() ? 0 : 1;
+    std::lock_guard lock(output);
+    progress.clear();
+    std::fputs(render_album_table(result).c_str(), stdout);
+    std::fflush(stdout);
+    progress.album_done(album.display, album.tracks.size(), failed, album_input_bytes(album));
+    done[index] = std::move(result);
+  });
   progress.finish();
+  for (std::size_t index : albums) report.albums.push_back(std::move(*done[index]));
 
   const bool written = write_reports(report, o);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  print_summary(report, *backend, seconds, o.quiet);
+  print_summary(report, *backends.front(), seconds, o.quiet);
   return written ? exit_status(report) : kExitOutputFailed;
 }
 

@@ -19,6 +19,7 @@ struct AnalyzeOptions {
   std::string html_path;  // empty: no HTML report
   std::string device = "auto";
   int threads = 0;  // 0: all hardware threads
+  int workers = 0;  // CPU workers (0: one, or none beside GPUs)
   TruePeakMode true_peak = TruePeakMode::Itu;
   AlbumLoudnessRule album_rule = AlbumLoudnessRule::Pooled;
   bool quiet = false;

@@ -46,6 +46,16 @@ ProgressTotals totals_of(const Catalog& catalog, const std::vector<std::size_t>&
   return totals;
 }
 
+std::uint64_t album_input_bytes(const CatalogAlbum& album) {
+  std::uint64_t bytes = 0;
+  std::error_code ec;
+  for (const CatalogTrack& t : album.tracks) {
+    const std::uintmax_t size = std::filesystem::file_size(t.path, ec);
+    if (!ec) bytes += size;
+  }
+  return bytes;
+}
+
 ProgressMode progress_mode(const JobOptions& o, bool quiet) {
   return quiet ? ProgressMode::quiet : parse_progress_mode(o.progress);
 }

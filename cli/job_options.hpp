@@ -29,6 +29,9 @@ std::optional<Shard> shard_of(const JobOptions& options, const std::string& comm
 // Albums, tracks and input bytes of the albums a job will work on (for its progress).
 ProgressTotals totals_of(const Catalog& catalog, const std::vector<std::size_t>& albums, bool with_bytes);
 
+// The input bytes of an album's files (the queue's largest-first order, the ETA).
+std::uint64_t album_input_bytes(const CatalogAlbum& album);
+
 // The progress display of a job: quiet wins over --progress.
 ProgressMode progress_mode(const JobOptions& options, bool quiet);
 

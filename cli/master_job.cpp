@@ -37,16 +37,6 @@ struct Worker {
   std::unique_ptr<tbb::task_arena> threads;
 };
 
-std::uint64_t input_bytes(const CatalogAlbum& album) {
-  std::uint64_t bytes = 0;
-  std::error_code ec;
-  for (const CatalogTrack& t : album.tracks) {
-    const std::uintmax_t size = fs::file_size(t.path, ec);
-    if (!ec) bytes += size;
-  }
-  return bytes;
-}
-
 // Peak memory of an album in the chain: every track decoded (float32), its EQ'd copy, and
 // while rendering the delivered audio, the integer codes and the verify scan's buffers:
 // about 6 float copies of the album. From the headers only (nothing is decoded here).
@@ -135,7 +125,7 @@ int run_master_job(const MasterOptions& o, const JobSettings& job, const Catalog
   std::vector<std::uint64_t> bytes(catalog.albums.size(), 0);
   for (std::size_t i : albums_of_shard) {
     const CatalogAlbum& album = catalog.albums[i];
-    bytes[i] = input_bytes(album);
+    bytes[i] = album_input_bytes(album);
     totals.albums += 1;
     totals.tracks += album.tracks.size();
     totals.input_bytes += bytes[i];

@@ -216,10 +216,14 @@ TEST_F(MasterJob, ThreeShardsMergedEqualOneProcess) {
   EXPECT_NE(partial.err.find("3/3 missing"), std::string::npos) << partial.err;
 }
 
-TEST_F(MasterJob, AnalyzeShardsMergedEqualOneProcess) {
+TEST_F(MasterJob, AnalyzeShardsMergedAndWorkersEqualOneProcess) {
   const fs::path cwd = trial("analyze-shards");
   const auto whole = run_program(GLOSS_EXE, {"analyze", catalog().string(), "--json", "whole.json", "-q"}, cwd, scratch());
   ASSERT_EQ(whole.status, 0) << whole.err;
+  const auto workers = run_program(GLOSS_EXE, {"analyze", catalog().string(), "--json", "workers.json", "-q", "--workers", "3"},
+                                   cwd, scratch());
+  ASSERT_EQ(workers.status, 0) << workers.err;
+  EXPECT_EQ(bytes_of(cwd / "workers.json"), bytes_of(cwd / "whole.json")) << "3 workers changed the report";
   std::vector<std::string> merge{"report", "merge"};
   for (int k = 1; k <= 3; ++k) {
     const std::string report = "shard-" + std::to_string(k) + ".json";
