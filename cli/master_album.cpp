@@ -68,14 +68,6 @@ double pooled_lufs(const std::vector<const TrackAnalysis*>& tracks) {
   return analyze_album(tracks, AlbumLoudnessRule::Pooled).integrated_lufs;
 }
 
-bool same_spec(const EqSpec& a, const EqSpec& b) {
-  auto same_band = [](const EqBand& x, const EqBand& y) {
-    return x.type == y.type && x.freq_hz == y.freq_hz && x.gain_db == y.gain_db && x.q == y.q &&
-           x.shelf_slope == y.shelf_slope && x.order == y.order && x.tilt_db_per_octave == y.tilt_db_per_octave;
-  };
-  return a.taps == b.taps && std::equal(a.bands.begin(), a.bands.end(), b.bands.begin(), b.bands.end(), same_band);
-}
-
 // Each track's EQ: the preset's, plus its tone-match correction when that is on (tone_match.hpp).
 std::vector<EqSpec> track_eqs(const std::vector<Work>& work, std::vector<MasteredTrack>& rows,
                               const std::vector<std::optional<TrackAnalysis>>& before, const MasterSettings& s) {
@@ -107,7 +99,7 @@ void equalize(std::vector<Work>& work, std::vector<MasteredTrack>& rows, const s
     const EqSpec& eq = eqs[first];
     std::vector<std::size_t> members;
     for (std::size_t i = first; i < work.size(); ++i)
-      if (work[i].input && !done[i] && work[i].input->sample_rate == rate && same_spec(eqs[i], eq)) {
+      if (work[i].input && !done[i] && work[i].input->sample_rate == rate && eqs[i] == eq) {
         members.push_back(i);
         done[i] = true;
       }
