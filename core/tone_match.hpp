@@ -55,8 +55,9 @@ inline constexpr double kToneMinCorrectionDb = 0.1;
 using OctaveLevels = std::array<std::optional<double>, kOctaveCentresHz.size()>;
 
 // One track's correction. wanted_db: the smoothed, clamped correction per band (nullopt outside
-// the tone range or above the track's Nyquist limit); bands: the bells realising it, to
-// append to the preset's EqSpec (empty: no correction).
+// the tone range, above the track's Nyquist limit, or everywhere when nothing could be
+// compared); bands: the bells realising it, to append to the preset's EqSpec (empty: no
+// correction).
 struct ToneCorrection {
   OctaveLevels wanted_db{};
   std::vector<EqBand> bands;
