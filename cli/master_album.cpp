@@ -69,17 +69,41 @@ double pooled_lufs(const std::vector<const TrackAnalysis*>& tracks) {
   return analyze_album(tracks, AlbumLoudnessRule::Pooled).integrated_lufs;
 }
 
-// The linear-phase EQ on every track of one rate, as one batch on the CPU threads.
-void equalize(std::vector<Work>& work, std::vector<MasteredTrack>& rows, const EqSpec& eq, FftEngine& engine) {
-  std::vector<int> rates;
-  for (const Work& w : work)
-    if (w.input) rates.push_back(w.input->sample_rate);
-  std::sort(rates.begin(), rates.end());
-  rates.erase(std::unique(rates.begin(), rates.end()), rates.end());
-  for (int rate : rates) {
+// Each track's EQ: the preset's, plus its tone-match correction when that is on (tone_match.hpp).
+std::vector<EqSpec> track_eqs(const std::vector<Work>& work, std::vector<MasteredTrack>& rows,
+                              const std::vector<std::optional<TrackAnalysis>>& before, const MasterSettings& s) {
+  std::vector<EqSpec> specs(work.size(), s.eq);
+  if (!s.tone_match.enabled) return specs;
+  std::vector<std::size_t> members;
+  std::vector<const TrackAnalysis*> analyses;
+  for (std::size_t i = 0; i < work.size(); ++i)
+    if (work[i].input && before[i]) {
+      members.push_back(i);
+      analyses.push_back(&*before[i]);
+    }
+  const std::vector<ToneCorrection> corrections = tone_match_corrections(analyses, s.tone_match);
+  for (std::size_t k = 0; k < members.size(); ++k) {
+    const std::size_t i = members[k];
+    specs[i].bands.insert(specs[i].bands.end(), corrections[k].bands.begin(), corrections[k].bands.end());
+    rows[i].tone_match_db = tone_response_at_centres(corrections[k].bands, before[i]->sample_rate);
+  }
+  return specs;
+}
+
+// The linear-phase EQ, one batch on the CPU threads per sample rate and distinct EQ.
+void equalize(std::vector<Work>& work, std::vector<MasteredTrack>& rows, const std::vector<EqSpec>& eqs,
+              FftEngine& engine) {
+  std::vector<bool> done(work.size(), false);
+  for (std::size_t first = 0; first < work.size(); ++first) {
+    if (!work[first].input || done[first]) continue;
+    const int rate = work[first].input->sample_rate;
+    const EqSpec& eq = eqs[first];
     std::vector<std::size_t> members;
-    for (std::size_t i = 0; i < work.size(); ++i)
-      if (work[i].input && work[i].input->sample_rate == rate) members.push_back(i);
+    for (std::size_t i = first; i < work.size(); ++i)
+      if (work[i].input && !done[i] && work[i].input->sample_rate == rate && eqs[i] == eq) {
+        members.push_back(i);
+        done[i] = true;
+      }
     FirDesign fir;
     try {
       fir = design_eq_fir(eq, rate);
@@ -316,7 +340,7 @@ MasteredAlbum master_album(const CatalogAlbum& album, const fs::path& relative, 
   }
 
   // EQ, then the levels the gain plan works from.
-  equalize(work, rows, s.eq, run.fft);
+  equalize(work, rows, track_eqs(work, rows, before, s), run.fft);
   lap(out.seconds.eq);
   if (interrupt_requested()) {
     for (MasteredTrack& row : rows)
@@ -365,6 +389,13 @@ MasteredAlbum master_album(const CatalogAlbum& album, const fs::path& relative, 
     work[i].equalized.reset();
   }
   out.album_lufs_after = pooled_lufs(album_after);
+  if (s.tone_match.enabled) {  // over the delivered tracks, before and after, so the two compare
+    std::vector<const TrackAnalysis*> delivered_before;
+    for (std::size_t i = 0; i < work.size(); ++i)
+      if (after[i]) delivered_before.push_back(&*before[i]);
+    out.tone_spread_before_db = tonal_spread_db(delivered_before);
+    out.tone_spread_after_db = tonal_spread_db(album_after);
+  }
   lap(out.seconds.write);
   report_shortfall(out, s);
   for (MasteredTrack& row : rows) {

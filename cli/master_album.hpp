@@ -22,6 +22,7 @@
 #include "limiter.hpp"
 #include "render_chain.hpp"
 #include "render_stages.hpp"
+#include "tone_match.hpp"
 
 namespace gloss::cli {
 
@@ -32,6 +33,7 @@ struct MasterSettings {
   std::string preset_name;       // as given
   std::string preset_sha256;      // of the preset file's bytes (provenance)
   EqSpec eq;
+  ToneMatchSettings tone_match;  // off: every track gets `eq`; album: plus its own correction
   GainPlanSettings gain;
   LimiterSettings limiter;
   std::optional<std::string> format;  // unset: the input's
@@ -66,6 +68,8 @@ struct MasteredTrack {
   TrackGain plan;
   double applied_gain_db = 0;  // after loudness make-up passes
   int loudness_passes = 0;
+  // Tone match on: the correction at each octave centre of the tone range, (Hz, dB).
+  std::vector<std::pair<double, double>> tone_match_db;
   RenderedTrack render;    // delivered samples dropped after writing
   int bits = 0;
   std::string format;
@@ -91,6 +95,8 @@ struct MasteredAlbum {
   std::string output_folder;
   double album_lufs_before = 0;  // pooled, input
   double album_lufs_after = 0;   // pooled, output
+  // Tone match on: the tonal spread (tone_match.hpp) of the inputs and of the delivered files.
+  std::optional<double> tone_spread_before_db, tone_spread_after_db;
   std::vector<MasteredTrack> tracks;
   StageSeconds seconds;
 };

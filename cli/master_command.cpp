@@ -61,6 +61,7 @@ std::string resolve_settings(const MasterOptions& o, MasterSettings& s) {
   }
   s.preset_name = o.preset;
   s.eq = preset.eq;
+  s.tone_match = preset.tone_match;
   const MasterPreset& m = preset.master;
   s.gain.target_lufs = o.target_lufs.value_or(m.target_lufs.value_or(-14.0));
   s.gain.ceiling_dbtp = o.ceiling_dbtp.value_or(m.ceiling_dbtp.value_or(-1.0));

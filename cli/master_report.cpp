@@ -27,6 +27,13 @@ SourceFormat delivered_format(const MasteredTrack& t) {
   return {t.format, t.bits == 32 ? "float" : "pcm_" + std::to_string(t.bits)};
 }
 
+// The correction at each octave centre, keyed like octave_bands_db ("62.5", "125", ...).
+Json tone_match_json(const std::vector<std::pair<double, double>>& db_at_hz) {
+  Json j = Json::object();
+  for (const auto& [hz, db] : db_at_hz) j[fmt::format("{}", hz)] = number(db, 2);
+  return j;
+}
+
 Json track_json(const MasteredTrack& t, const MasterSettings& s, const AlbumProvenance& p) {
   Json j;
   j["input"] = t.input;
@@ -58,6 +65,7 @@ Json track_json(const MasteredTrack& t, const MasterSettings& s, const AlbumProv
     j["render"] = r;
   }
   j["after"] = measured(t.after_analysis, t.layout, delivered_format(t));
+  j["tone_match_db"] = s.tone_match.enabled ? tone_match_json(t.tone_match_db) : Json(nullptr);
   Json prov;
   prov["gloss_version"] = GLOSS_VERSION;
   prov["preset_sha256"] = s.preset_sha256;
@@ -95,6 +103,10 @@ std::string render_master_table(const MasteredAlbum& album, const MasterSettings
   out += fmt::format("  album: {} LUFS -> {} LUFS (target {:.1f} LUFS, ceiling {:.1f} dBTP, {} mode)\n",
                      fixed(album.album_lufs_before, 2), fixed(album.album_lufs_after, 2), s.gain.target_lufs,
                      s.gain.ceiling_dbtp, to_string(s.gain.mode));
+  if (s.tone_match.enabled)
+    out += fmt::format("  tone match: spread {} dB -> {} dB (strength {:.2f}, at most {:.1f} dB)\n",
+                       fixed(album.tone_spread_before_db, 2, "-"), fixed(album.tone_spread_after_db, 2, "-"),
+                       s.tone_match.strength, s.tone_match.max_db);
   return out;
 }
 
@@ -110,6 +122,9 @@ Json master_settings_json(const MasterSettings& s) {
   settings["lookahead_ms"] = number(s.limiter.lookahead_ms);
   settings["release_ms"] = number(s.limiter.release_ms);
   settings["eq_bands"] = s.eq.bands.size();
+  settings["tone_match"] = s.tone_match.enabled ? Json{{"strength", number(s.tone_match.strength)},
+                                                        {"max_db", number(s.tone_match.max_db)}}
+                                                  : Json(nullptr);
   settings["rate"] = s.rate ? Json(*s.rate) : Json("input");
   settings["bits"] = s.bits ? Json(*s.bits) : Json("input");
   settings["format"] = s.format ? Json(*s.format) : Json("input");
@@ -125,6 +140,12 @@ Json master_album_entry(const MasteredAlbum& a, const MasterSettings& s, const A
   j["output_folder"] = a.output_folder;
   j["integrated_lufs_before"] = number(a.album_lufs_before);
   j["integrated_lufs_after"] = number(a.album_lufs_after);
+  Json tone = nullptr;
+  if (s.tone_match.enabled)
+    tone = Json{{"strength", number(s.tone_match.strength)}, {"max_db", number(s.tone_match.max_db)},
+                {"spread_before_db", json_number(a.tone_spread_before_db, kLevelDecimals)},
+                {"spread_after_db", json_number(a.tone_spread_after_db, kLevelDecimals)}};
+  j["tone_match"] = tone;
   Json tracks = Json::array();
   for (const MasteredTrack& t : a.tracks) tracks.push_back(track_json(t, s, p));
   j["tracks"] = tracks;

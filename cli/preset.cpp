@@ -262,6 +262,12 @@ void parse_output(const Context& cx, const toml::table& t, MasterPreset& m) {
     m.noise_shaping = parse_noise_shaping(*shaping);
 }
 
+void parse_tone_match(const Context& cx, const toml::table& eq, ToneMatchSettings& t) {
+  if (auto mode = one_of(cx, eq, "eq", "tone_match", {"off", "album"})) t.enabled = *mode == "album";
+  t.strength = ranged(cx, eq, "eq", "tone_match_strength", 0, 1, "").value_or(t.strength);
+  t.max_db = ranged(cx, eq, "eq", "tone_match_max", 0, kToneMaxDbLimit, " dB").value_or(t.max_db);
+}
+
 // Presets are ASCII text (a UTF-8 byte order mark may come first). Anything else is refused
 // before toml++ sees it: toml++ 3.3 (Debian 12) reaches __builtin_unreachable() when it checks
 // some non-ASCII code points for whitespace (upstream issues #190 and #295), i.e. behaviour is
@@ -306,7 +312,8 @@ Preset parse_preset(std::string_view text, const std::string& source) {
   if (!eq_node) return preset;  // no [eq]: flat
   const toml::table* eq = eq_node->as_table();
   if (!eq) cx.fail(*eq_node, "eq", fmt::format("must be a table ([eq]), got {}", type_name(*eq_node)));
-  check_keys(cx, *eq, "eq", {"taps", "band"}, " in [eq]");
+  check_keys(cx, *eq, "eq", {"taps", "band", "tone_match", "tone_match_strength", "tone_match_max"}, " in [eq]");
+  parse_tone_match(cx, *eq, preset.tone_match);
   if (const toml::node* taps = eq->get("taps")) {
     const std::int64_t v = integer(cx, *taps, "eq.taps");
     if (v != 0 && (v < 1 || v > kEqMaxTaps || v % 2 == 0))

@@ -1,5 +1,5 @@
-// Presets: TOML files (toml++) that describe a chain: [eq] (issue 3), [loudness], [limiter]
-// and [output] (issue 4). The format, with every key, unit and default, is documented in
+// Presets: TOML files (toml++) that describe a chain: [eq] (issue 3; album tone match,
+// issue 5), [loudness], [limiter] and [output] (issue 4). The format, with every key, unit and default, is documented in
 // presets/README.md.
 //
 // Parsing is strict: a syntax error, an unknown key, a wrong type or an out-of-range value
@@ -18,6 +18,7 @@
 #include "eq_design.hpp"
 #include "gain_plan.hpp"
 #include "quantizer.hpp"
+#include "tone_match.hpp"
 
 namespace gloss::cli {
 
@@ -46,6 +47,7 @@ struct MasterPreset {
 struct Preset {
   std::string source;  // the file name used in messages
   EqSpec eq;
+  ToneMatchSettings tone_match;  // [eq] tone_match, tone_match_strength, tone_match_max
   MasterPreset master;
   // Where each key of each band was written ("file:line:col"), for design-time errors that
   // depend on the sample rate (freq >= fs/2); index = band.

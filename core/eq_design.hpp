@@ -42,11 +42,13 @@ struct EqBand {
   double shelf_slope = 1;
   int order = 2;
   double tilt_db_per_octave = 0;
+  bool operator==(const EqBand&) const = default;
 };
 
 struct EqSpec {
   int taps = 0;  // 0 = automatic length rule; else an odd count 1..kMaxTaps
   std::vector<EqBand> bands;
+  bool operator==(const EqSpec&) const = default;  // same bands, same taps: the same FIR
 };
 
 inline constexpr int kEqMinTaps = 255;
