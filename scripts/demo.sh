@@ -20,11 +20,13 @@ expect_broken_file() {
 }
 
 set +e
-"$gloss" analyze demo-catalog --device auto --json demo-catalog/report.json --csv demo-catalog/report.csv
+"$gloss" analyze demo-catalog --device auto --json demo-catalog/report.json --csv demo-catalog/report.csv \
+  --html demo-catalog/report.html
 expect_broken_file $? "analyze" || exit $?
 rm -rf demo-masters
-"$gloss" master demo-catalog -o demo-masters --preset streaming --device auto --json demo-masters.json
+"$gloss" master demo-catalog -o demo-masters --preset streaming --device auto --json demo-masters.json \
+  --html demo-masters.html
 expect_broken_file $? "master" || exit $?
 set -e
-echo "demo: reports written to demo-catalog/report.json and demo-catalog/report.csv"
-echo "demo: masters written to demo-masters/ (report: demo-masters.json)"
+echo "demo: reports written to demo-catalog/report.json, report.csv and report.html (open it in a browser)"
+echo "demo: masters written to demo-masters/ (reports: demo-masters.json, demo-masters.html)"
