@@ -13,6 +13,7 @@ packages=(
   clang libclang-rt-14-dev  # libFuzzer for the fuzz stage of scripts/test.sh (fuzz/README.md)
   chromium  # opens the HTML report headless in the browser test (skipped when absent)
   slurm-wlm munge  # the cluster tests start a private single-node Slurm (tests/cluster)
+  python3-jsonschema  # validates the JSON reports against cli/schema/ (tests/schema; skipped when absent)
 )
 missing=()
 for p in "${packages[@]}"; do
