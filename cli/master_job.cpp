@@ -203,8 +203,10 @@ int run_master_job(const MasterOptions& o, const JobSettings& job, const Catalog
           record.outputs.push_back(*out);
         }
     }
-    // An interrupted album is not finished: the next run makes it again.
-    if (!interrupted)
+    // An interrupted album is not finished: the next run makes it again. Nor is one with a
+    // failed track: the cause may be on the output side (a full disk, a read-only folder)
+    // or an input fixed since, and its inputs alone would not show that.
+    if (!interrupted && failed == 0)
       if (std::string why = journal->record(record); !why.empty()) {
         std::lock_guard lock(output_mutex);
         journal_problems.push_back(why);
