@@ -50,9 +50,10 @@ class VanishingInput : public ::testing::Test {
  protected:
   void SetUp() override {
     // "A long" is the bigger album, so it is mastered first (largest first), and takes long
-    // enough (40 s of audio) for the test to change "B short" before it is reached.
+    // enough (20 s of audio, about a second) for the test to change "B short" before it is
+    // reached: the test acts within milliseconds of the job starting.
     for (int k = 0; k < 2; ++k)
-      write_wav(catalog() / "A long" / (std::to_string(k + 1) + ".wav"), gloss::test::programme(48000, 2, 20.0, 100 + k));
+      write_wav(catalog() / "A long" / (std::to_string(k + 1) + ".wav"), gloss::test::programme(48000, 2, 10.0, 100 + k));
     for (const char* name : {"keep", "vanish", "truncate", "replace"}) write_short(name);
   }
   void write_short(const std::string& name) {
