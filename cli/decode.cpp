@@ -154,10 +154,7 @@ std::int64_t bytes_per_frame(int format, int channels) {
   }
 }
 
-// libsndfile silently shortens a WAV/AIFF data chunk whose length runs past the end of the
-// file, noting "data : <claimed> (should be <present>)" in its log. That is a truncated file
-// to us. Returns the claimed and present byte counts, or nothing. Streamed WAVs that write
-// 0xFFFFFFFF ("length unknown") are not truncated.
+// What libsndfile noted while reading the header.
 std::string sndfile_log(SNDFILE* file) {
   std::string log(16384, '\0');
   sf_command(file, SFC_GET_LOG_INFO, log.data(), static_cast<int>(log.size()));
@@ -165,6 +162,10 @@ std::string sndfile_log(SNDFILE* file) {
   return log;
 }
 
+// libsndfile silently shortens a WAV/AIFF data chunk whose length runs past the end of the
+// file, noting "data : <claimed> (should be <present>)" in its log. That is a truncated file
+// to us. Returns the claimed and present byte counts, or nothing. Streamed WAVs that write
+// 0xFFFFFFFF ("length unknown") are not truncated.
 std::optional<std::pair<std::uint64_t, std::uint64_t>> truncated_data_chunk(SNDFILE* file) {
   const std::string log = sndfile_log(file);
   std::size_t at = 0;

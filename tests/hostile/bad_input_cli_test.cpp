@@ -142,15 +142,17 @@ TEST_F(BadInputs, AnalyzeRefusesEachBadFileByNameAndMeasuresTheRest) {
 // Each header that lies about its size, alone: refused from the header, so the process
 // never grows beyond what gloss needs to start.
 TEST_F(BadInputs, LyingHeadersAllocateNothing) {
-  if (!kMemoryChecked) GTEST_SKIP() << "peak memory is ASan's in a sanitized build";
   for (const char* name : {"claims-2g-frames.wav", "claims-2g-frames-rf64.wav", "claims-2g-frames.aif",
                            "65535-channels.wav", "huge-fmt-chunk.wav", "ten-hours-silence.wav"}) {
+    if (!fs::exists(root() / "bad" / name)) continue;  // the 10-hour file, in a sanitized build
     SCOPED_TRACE(name);
     const auto start = std::chrono::steady_clock::now();
     const ChildResult r = gloss({"analyze", std::string("bad/") + name}, std::string("alone-") + name);
     EXPECT_EQ(r.status, 1) << r.err;
     EXPECT_NE(r.err.find(std::string("bad/") + name + ": "), std::string::npos) << r.err;
-    EXPECT_LT(r.max_rss_bytes, 64 * kMiB) << "gloss itself starts in about 12 MiB";
+    if (kMemoryChecked) {
+      EXPECT_LT(r.max_rss_bytes, 64 * kMiB) << "gloss itself starts in about 12 MiB";
+    }
     EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 10.0);
   }
 }
