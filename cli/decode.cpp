@@ -1,13 +1,17 @@
 #include "decode.hpp"
 
 #include <sndfile.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdint>
 #include <fmt/format.h>
+#include <fstream>
 #include <memory>
+#include <new>
 #include <system_error>
 #include <vector>
 
@@ -52,6 +56,26 @@ std::uintmax_t max_plausible_bytes(std::uintmax_t file_size, int format) {
   const std::uintmax_t ratio = is_compressed(format) ? 16384 : 64;
   return std::max(kFloor, file_size * ratio);
 }
+
+// The most memory this process can get: physical RAM, lowered by a cgroup (container) limit
+// and by ulimit -d / -v. gloss decodes whole tracks, so a track larger than this can only
+// end in an allocation failure or the OOM killer; it is refused before anything is read.
+std::uint64_t usable_memory_bytes() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGESIZE);
+  std::uint64_t limit = pages > 0 && page > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page)
+                                              : UINT64_MAX;
+  for (int resource : {RLIMIT_AS, RLIMIT_DATA}) {
+    rlimit r{};
+    if (::getrlimit(resource, &r) == 0 && r.rlim_cur != RLIM_INFINITY)
+      limit = std::min<std::uint64_t>(limit, r.rlim_cur);
+  }
+  std::ifstream cgroup("/sys/fs/cgroup/memory.max");  // cgroup v2; "max" when unlimited
+  std::uint64_t cgroup_max = 0;
+  if (cgroup >> cgroup_max && cgroup_max > 0) limit = std::min(limit, cgroup_max);
+  return limit;
+}
+
+double gib(std::uint64_t bytes) { return static_cast<double>(bytes) / (1ull << 30); }
 
 // libsndfile channel map entries -> BS.1770 roles. Rear left/right are the surround pair
 // (weight 1.41) unless the file also has side channels, as in 7.1, where they are the backs
@@ -130,14 +154,20 @@ std::int64_t bytes_per_frame(int format, int channels) {
   }
 }
 
+// What libsndfile noted while reading the header.
+std::string sndfile_log(SNDFILE* file) {
+  std::string log(16384, '\0');
+  sf_command(file, SFC_GET_LOG_INFO, log.data(), static_cast<int>(log.size()));
+  log.resize(log.find('\0'));
+  return log;
+}
+
 // libsndfile silently shortens a WAV/AIFF data chunk whose length runs past the end of the
 // file, noting "data : <claimed> (should be <present>)" in its log. That is a truncated file
 // to us. Returns the claimed and present byte counts, or nothing. Streamed WAVs that write
 // 0xFFFFFFFF ("length unknown") are not truncated.
 std::optional<std::pair<std::uint64_t, std::uint64_t>> truncated_data_chunk(SNDFILE* file) {
-  std::string log(16384, '\0');
-  sf_command(file, SFC_GET_LOG_INFO, log.data(), static_cast<int>(log.size()));
-  log.resize(log.find('\0'));
+  const std::string log = sndfile_log(file);
   std::size_t at = 0;
   while (at < log.size()) {
     const std::size_t end = std::min(log.find('\n', at), log.size());
@@ -150,6 +180,25 @@ std::optional<std::pair<std::uint64_t, std::uint64_t>> truncated_data_chunk(SNDF
     if (std::sscanf(line.c_str() + first + 4, " : %llu (should be %llu)", &claimed, &present) == 2 &&
         claimed > present && claimed < 0xFFFFFF00ull)
       return std::pair<std::uint64_t, std::uint64_t>{claimed, present};
+  }
+  return std::nullopt;
+}
+
+// The frame count an RF64 ds64 chunk or an AIFF COMM chunk declares ("Frames : N" in
+// libsndfile's log). libsndfile believes the data chunk instead and reports fewer frames
+// when the file is cut short; a declared count above what it found is a truncated file.
+std::optional<std::uint64_t> declared_frames(SNDFILE* file) {
+  const std::string log = sndfile_log(file);
+  std::size_t at = 0;
+  while (at < log.size()) {
+    const std::size_t end = std::min(log.find('\n', at), log.size());
+    const std::string line = log.substr(at, end - at);
+    at = end + 1;
+    const std::size_t first = line.find_first_not_of(' ');
+    unsigned long long frames = 0;
+    if (first != std::string::npos && line.compare(first, 6, "Frames") == 0 &&
+        std::sscanf(line.c_str() + first + 6, " : %llu", &frames) == 1)
+      return frames;
   }
   return std::nullopt;
 }
@@ -192,6 +241,15 @@ std::string library_error(SNDFILE* file) {
   return text;
 }
 
+// Why sf_open failed. libsndfile reports a header it parsed but cannot accept (a 0 Hz or
+// 4 GHz sample rate, no channels) as an internal error; say what it means instead.
+std::string open_error_of_library() {
+  const std::string text = library_error(nullptr);
+  if (text.find("SF_INFO struct incomplete") != std::string::npos)
+    return "invalid header: its sample rate, channel count or sample format is impossible";
+  return text;
+}
+
 std::string open_error_text(const std::filesystem::path& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return "file does not exist (or is a dangling link)";
@@ -212,7 +270,7 @@ DecodeResult decode_file(const std::filesystem::path& path, const std::string& n
   SF_INFO info{};
   SndfilePtr file(sf_open(path.c_str(), SFM_READ, &info));
   if (!file)
-    return failure(name, fmt::format("cannot decode: {}", library_error(nullptr)),
+    return failure(name, fmt::format("cannot decode: {}", open_error_of_library()),
                    "check that it is readable and is audio libsndfile supports "
                    "(WAV, AIFF, FLAC, Ogg Vorbis, Opus, MP3, CAF, W64, RF64)");
 
@@ -227,6 +285,12 @@ DecodeResult decode_file(const std::filesystem::path& path, const std::string& n
   if (const auto cut = truncated_data_chunk(file.get()))
     return failure(name, truncation_message(cut->first, cut->second, info.format, info.channels),
                    "the file is incomplete; copy or download it again");
+  if (const auto declared = length_is_estimate(info.format) ? std::nullopt : declared_frames(file.get());
+      declared && *declared > static_cast<std::uint64_t>(std::max<sf_count_t>(info.frames, 0)))
+    return failure(name,
+                   fmt::format("truncated: header claims {} frames but only {} could be read", *declared,
+                               std::max<sf_count_t>(info.frames, 0)),
+                   "the file is incomplete; copy or download it again");
   if (info.frames <= 0)
     return failure(name, "file has no audio frames", "re-export or re-rip the track");
 
@@ -240,10 +304,24 @@ DecodeResult decode_file(const std::filesystem::path& path, const std::string& n
                                claimed >> 20, ec ? 0 : file_size),
                    "the header is corrupt; re-export or re-rip the track");
 
+  // Decoding holds two copies for a moment: interleaved as read, then planar.
+  if (const std::uint64_t usable = usable_memory_bytes(); 2 * claimed > usable)
+    return failure(name,
+                   fmt::format("decoding needs {:.1f} GiB of memory (2 copies of {} frames x {} channels as 32-bit "
+                               "float) but this process can use at most {:.1f} GiB (RAM, container or ulimit)",
+                               gib(2 * claimed), info.frames, info.channels, gib(usable)),
+                   "gloss holds whole tracks in memory: split the file, or run on a machine with more memory");
+
   std::vector<float> interleaved;
-  // One spare chunk: read_all grows by whole chunks and must not reallocate at the end.
-  interleaved.reserve(static_cast<std::size_t>(info.frames + (1 << 16)) * static_cast<std::size_t>(info.channels));
-  const std::int64_t frames = read_all(file.get(), interleaved, info.channels);
+  std::int64_t frames = 0;
+  try {
+    // One spare chunk: read_all grows by whole chunks and must not reallocate at the end.
+    interleaved.reserve(static_cast<std::size_t>(info.frames + (1 << 16)) * static_cast<std::size_t>(info.channels));
+    frames = read_all(file.get(), interleaved, info.channels);
+  } catch (const std::bad_alloc&) {
+    return failure(name, fmt::format("not enough memory to decode it ({:.1f} GiB)", gib(2 * claimed)),
+                   "close other programs, or measure it alone");
+  }
   if (frames == 0) return failure(name, "file has no audio frames", "re-export or re-rip the track");
   if (frames < info.frames && !length_is_estimate(info.format))
     return failure(name, fmt::format("truncated: header claims {} frames but only {} could be read", info.frames, frames),
@@ -252,8 +330,14 @@ DecodeResult decode_file(const std::filesystem::path& path, const std::string& n
     return failure(name, fmt::format("invalid audio: {}", where),
                    "the file is corrupt or was written by a faulty program; re-export it");
 
-  AudioTrack track = make_track_from_interleaved(interleaved, info.channels, info.samplerate, name);
-  track.layout = channel_layout(file.get(), info.channels);
+  std::optional<AudioTrack> track;
+  try {
+    track = make_track_from_interleaved(interleaved, info.channels, info.samplerate, name);
+  } catch (const std::bad_alloc&) {
+    return failure(name, fmt::format("not enough memory to decode it ({:.1f} GiB)", gib(2 * claimed)),
+                   "close other programs, or measure it alone");
+  }
+  track->layout = channel_layout(file.get(), info.channels);
   return {std::move(track), {}, describe_sndfile_format(info.format)};
 }
 

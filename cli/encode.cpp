@@ -53,6 +53,15 @@ bool write_frames(SNDFILE* file, int bits, const AudioTrack& track, const std::v
   return sf_writef_int(file, interleaved.data(), track.frames) == track.frames;
 }
 
+// libsndfile's text for a failed write, as the rest of a message: "System error : File too
+// large." becomes "File too large".
+std::string write_error_text(SNDFILE* file) {
+  std::string text = sf_strerror(file);
+  if (const std::string prefix = "System error : "; text.starts_with(prefix)) text.erase(0, prefix.size());
+  while (!text.empty() && (text.back() == '.' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
 }  // namespace
 
 SourceInfo read_source_info(const fs::path& path) {
@@ -109,7 +118,7 @@ std::string write_audio_file(const fs::path& destination, const std::string& for
   sf_command(file, SFC_SET_ADD_PEAK_CHUNK, nullptr, SF_FALSE);
   for (const auto& [id, text] : tags) sf_set_string(file, id, text.c_str());
   const bool written = write_frames(file, bits, track, pcm);
-  const std::string sf_error = written ? "" : sf_strerror(file);
+  const std::string sf_error = written ? "" : write_error_text(file);
   if (sf_close(file) != 0 || !written) return fail(sf_error.empty() ? "libsndfile could not finish the file" : sf_error);
   if (std::string why = commit_temp(temp, destination); !why.empty()) return why + "; nothing was written there";
   return {};

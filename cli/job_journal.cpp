@@ -49,11 +49,11 @@ std::optional<FileStamp> stamp_file(const fs::path& path) {
 
 Journal::Journal(const fs::path& output_root, const std::string& shard_name, bool ignore_existing)
     : file_(output_root / ".gloss" / fmt::format("journal-{}.jsonl", shard_name)) {
-  std::error_code ec;
-  fs::create_directories(file_.parent_path(), ec);
-  if (!fs::is_directory(file_.parent_path(), ec))
+  std::error_code ec, created;
+  fs::create_directories(file_.parent_path(), created);
+  if (!fs::is_directory(file_.parent_path(), ec))  // the cause is creation's ("Read-only file system")
     throw std::runtime_error(fmt::format("{}: cannot create the journal folder{}", file_.parent_path().string(),
-                                         ec ? ": " + ec.message() : ""));
+                                         created ? ": " + created.message() : ""));
   if (ignore_existing) return;
   for (const fs::directory_entry& entry : fs::directory_iterator(file_.parent_path(), ec)) {
     const std::string name = entry.path().filename().string();

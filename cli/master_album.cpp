@@ -152,6 +152,7 @@ void render_all(std::vector<Work>& work, std::vector<MasteredTrack>& rows, const
           render_track(*work[i].equalized, rows[i].applied_gain_db, render_settings(s, work[i]), work[i].key, stages);
     } catch (const std::bad_alloc&) {
       rows[i].error = rows[i].input + ": not enough memory to render this track";
+      rows[i].transient_failure = true;
     } catch (const std::exception& e) {
       rows[i].error = e.what();
     }
@@ -220,12 +221,14 @@ std::optional<TrackAnalysis> write_and_verify(Work& w, MasteredTrack& row, Backe
   if (std::string why = write_audio_file(w.destination, row.format, row.bits, r.delivered, r.pcm, w.info.tags);
       !why.empty()) {
     row.error = why;
+    row.transient_failure = true;
     return std::nullopt;
   }
   DecodeResult back = decode_file(w.destination, w.destination.string());
   if (!back.ok() || back.track->samples != r.delivered.samples) {
     std::error_code ec;
     fs::remove(w.destination, ec);
+    row.transient_failure = true;
     row.error = fmt::format("{}: the written file does not read back as rendered{}; it was removed",
                             w.destination.string(), back.ok() ? "" : ": " + back.error);
     return std::nullopt;

@@ -58,6 +58,9 @@ struct MasteredTrack {
   std::string output;      // the written file (empty on failure)
   std::string error;       // empty on success
   bool interrupted = false;  // not written because the job was asked to stop (error says so)
+  // Failed for a reason a rerun may not meet again (writing the file, memory), as opposed to
+  // one its unchanged input would give again (undecodable, a ceiling that cannot be held).
+  bool transient_failure = false;
   std::optional<TrackLevelsReport> before, after;
   // The full measurements (block energies dropped) for the consistency report.
   std::optional<TrackAnalysis> before_analysis, after_analysis;

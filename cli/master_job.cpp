@@ -179,11 +179,12 @@ int run_master_job(const MasterOptions& o, const JobSettings& job, const Catalog
     // An album with its own settings (a manifest's overrides) says which.
     entry["settings"] = job.album_variant[index] < 0 ? Json(nullptr) : master_settings_json(album_settings);
     std::size_t failed = 0;
-    bool interrupted = false;
+    bool interrupted = false, retry = false;
     JournalAlbum record{album.identity, album_hash, {}, {}, entry};
     for (std::size_t k = 0; k < result.tracks.size(); ++k) {
       const MasteredTrack& t = result.tracks[k];
       interrupted = interrupted || t.interrupted;
+      retry = retry || t.transient_failure;
       failed += !t.ok() && !t.interrupted ? 1 : 0;
       FileStamp in = stamp_file(album.tracks[k].path).value_or(FileStamp{});
       in.path = album.tracks[k].path.string();
@@ -194,8 +195,12 @@ int run_master_job(const MasterOptions& o, const JobSettings& job, const Catalog
           record.outputs.push_back(*out);
         }
     }
-    // An interrupted album is not finished: the next run makes it again.
-    if (!interrupted)
+    // An interrupted album is not finished: the next run makes it again. Nor is one with a
+    // track that failed on the output side (a full disk, a read-only folder) or for memory:
+    // a rerun may succeed. A track that failed for its input (undecodable, a ceiling that
+    // cannot be held) fails the same way while the input is unchanged, so the album is
+    // done; fixing the input changes its stamp and the next run makes the album again.
+    if (!interrupted && !retry)
       if (std::string why = journal->record(record); !why.empty()) {
         std::lock_guard lock(output_mutex);
         journal_problems.push_back(why);
