@@ -1,6 +1,5 @@
 #include "analyze_command.hpp"
 
-#include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
 #include <algorithm>
@@ -16,7 +15,7 @@
 
 #include "atomic_file.hpp"
 #include "catalog.hpp"
-#include "decode.hpp"
+#include "album_decode.hpp"
 #include "device_option.hpp"
 #include "exit_codes.hpp"
 #include "manifest.hpp"
@@ -43,25 +42,13 @@ struct RunContext {
   Progress& progress;
 };
 
-// decode_file never throws for bad input, but a huge honest file can still exhaust memory.
-DecodeResult decode_guarded(const CatalogTrack& t) {
-  try {
-    return decode_file(t.path, t.display);
-  } catch (const std::bad_alloc&) {
-    return {std::nullopt, t.display + ": not enough memory to decode this file; close other programs or measure it alone"};
-  } catch (const std::exception& e) {
-    return {std::nullopt, fmt::format("{}: cannot decode: {}", t.display, e.what())};
-  }
-}
-
 // Decodes the album's tracks on the decoder threads; results land by input index.
-std::vector<DecodeResult> decode_album(const CatalogAlbum& album, RunContext& run) {
-  std::vector<DecodeResult> decoded(album.tracks.size());
+std::vector<DecodeResult> decode_album_tracks(const CatalogAlbum& album, RunContext& run) {
+  std::vector<DecodeResult> decoded;
   run.decoders.execute([&] {
-    tbb::parallel_for(std::size_t{0}, album.tracks.size(), [&](std::size_t i) {
-      decoded[i] = decode_guarded(album.tracks[i]);
-      const double seconds = decoded[i].ok() ? static_cast<double>(decoded[i].track->frames) / decoded[i].track->sample_rate : 0;
-      run.progress.track_done(album.tracks[i].display, seconds, !decoded[i].ok());
+    decoded = decode_album(album, [&](std::size_t i, const DecodeResult& d) {
+      const double seconds = d.ok() ? static_cast<double>(d.track->frames) / d.track->sample_rate : 0;
+      run.progress.track_done(album.tracks[i].display, seconds, !d.ok());
     });
   });
   return decoded;
@@ -112,7 +99,7 @@ AlbumReport analyze_album_files(const CatalogAlbum& album, RunContext& run) {
   AlbumReport report;
   report.path = album.display;
   for (const CatalogTrack& t : album.tracks) report.tracks.push_back({t.display, {}, {}, {}, {}});
-  std::vector<DecodeResult> decoded = decode_album(album, run);
+  std::vector<DecodeResult> decoded = decode_album_tracks(album, run);
   measure(decoded, report, run);
   summarize_album(report, run.settings.album_rule, !run.options.json_path.empty() || !run.options.html_path.empty());
   flag_album_report(report, run.settings.flags);

@@ -11,7 +11,7 @@
 #include <limits>
 #include <new>
 
-#include "decode.hpp"
+#include "album_decode.hpp"
 #include "detmath.hpp"
 #include "../cpu/fftw_engine.hpp"  // convolve_exact_cpu
 #include "encode.hpp"
@@ -291,11 +291,10 @@ MasteredAlbum master_album(const CatalogAlbum& album, const fs::path& relative, 
   };
 
   // Decode and measure the input.
-  tbb::parallel_for(std::size_t{0}, work.size(), [&](std::size_t i) {
+  decode_album(album, [&](std::size_t i, DecodeResult& d) {
     const CatalogTrack& t = album.tracks[i];
     rows[i].input = t.display;
     work[i].source = &t;
-    DecodeResult d = decode_file(t.path, t.display);
     if (!d.ok()) {
       rows[i].error = d.error;
       return;

@@ -1,6 +1,5 @@
 #include "tag_command.hpp"
 
-#include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
 #include <algorithm>
@@ -10,11 +9,10 @@
 #include <cstdio>
 #include <fmt/format.h>
 #include <memory>
-#include <new>
 #include <optional>
 
 #include "catalog.hpp"
-#include "decode.hpp"
+#include "album_decode.hpp"
 #include "device_option.hpp"
 #include "exit_codes.hpp"
 #include "gloss/backend.hpp"
@@ -61,16 +59,6 @@ bool tagged_alike(const CatalogTrack& t, const std::string& settings) {
   return false;
 }
 
-DecodeResult decode_guarded(const CatalogTrack& t) {
-  try {
-    return decode_file(t.path, t.display);
-  } catch (const std::bad_alloc&) {
-    return {std::nullopt, t.display + ": not enough memory to decode this file; close other programs or tag it alone"};
-  } catch (const std::exception& e) {
-    return {std::nullopt, fmt::format("{}: cannot decode: {}", t.display, e.what())};
-  }
-}
-
 // The peak a tag reports, linear: the largest channel's true or sample peak.
 double peak_of(const TrackAnalysis& a, bool sample_peak) {
   double peak = 0;
@@ -93,12 +81,9 @@ void tag_album(const CatalogAlbum& album, RunContext& run) {
   }
 
   // Decode, then measure the decodable tracks in one batch.
-  std::vector<DecodeResult> decoded(album.tracks.size());
+  std::vector<DecodeResult> decoded;
   run.decoders.execute([&] {
-    tbb::parallel_for(std::size_t{0}, album.tracks.size(), [&](std::size_t i) {
-      decoded[i] = decode_guarded(album.tracks[i]);
-      run.progress.step(album.tracks[i].display);
-    });
+    decoded = decode_album(album, [&](std::size_t i, const DecodeResult&) { run.progress.step(album.tracks[i].display); });
   });
   std::vector<const AudioTrack*> batch;
   std::vector<std::size_t> rows;

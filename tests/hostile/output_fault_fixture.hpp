@@ -18,26 +18,12 @@
 #include "child_process.hpp"
 #include "support/signals.hpp"
 #include "support/temp_folder.hpp"
+#include "support/wav_file.hpp"
 
 namespace gloss::test {
 
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
-
-inline void write_wav(const fs::path& path, const gloss::AudioTrack& track) {
-  fs::create_directories(path.parent_path());
-  SF_INFO info{};
-  info.samplerate = track.sample_rate;
-  info.channels = track.channels;
-  info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_24;
-  SNDFILE* f = sf_open(path.c_str(), SFM_WRITE, &info);
-  ASSERT_NE(f, nullptr) << path;
-  std::vector<float> interleaved(track.samples.size());
-  for (int c = 0; c < track.channels; ++c)
-    for (std::int64_t n = 0; n < track.frames; ++n) interleaved[n * track.channels + c] = 0.5f * track.channel(c)[n];
-  sf_writef_float(f, interleaved.data(), track.frames);
-  sf_close(f);
-}
 
 // Every regular file under `root`, relative, the journal folder apart.
 inline std::vector<std::string> outputs_under(const fs::path& root) {
@@ -87,7 +73,7 @@ class OutputFaults : public ::testing::Test {
   void SetUp() override {
     // One album of two 5 s tracks: 1.4 MB each as 24-bit stereo.
     for (int k = 0; k < 2; ++k)
-      write_wav(catalog() / "Album" / (std::to_string(k + 1) + " song.wav"), gloss::test::programme(48000, 2, 5.0, 7 + k));
+      gloss::test::write_wav(catalog() / "Album" / (std::to_string(k + 1) + " song.wav"), gloss::test::programme(48000, 2, 5.0, 7 + k), 0.5f);
   }
   fs::path root() const { return folder_.path(); }
   fs::path catalog() const { return root() / "catalog"; }

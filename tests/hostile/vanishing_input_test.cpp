@@ -18,26 +18,12 @@
 #include "child_process.hpp"
 #include "support/signals.hpp"
 #include "support/temp_folder.hpp"
+#include "support/wav_file.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
-
-void write_wav(const fs::path& path, const gloss::AudioTrack& track) {
-  fs::create_directories(path.parent_path());
-  SF_INFO info{};
-  info.samplerate = track.sample_rate;
-  info.channels = track.channels;
-  info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_24;
-  SNDFILE* f = sf_open(path.c_str(), SFM_WRITE, &info);
-  ASSERT_NE(f, nullptr) << path;
-  std::vector<float> interleaved(track.samples.size());
-  for (int c = 0; c < track.channels; ++c)
-    for (std::int64_t n = 0; n < track.frames; ++n) interleaved[n * track.channels + c] = 0.5f * track.channel(c)[n];
-  sf_writef_float(f, interleaved.data(), track.frames);
-  sf_close(f);
-}
 
 std::vector<std::string> files_in(const fs::path& folder) {
   std::vector<std::string> names;
@@ -53,11 +39,11 @@ class VanishingInput : public ::testing::Test {
     // enough (20 s of audio, about a second) for the test to change "B short" before it is
     // reached: the test acts within milliseconds of the job starting.
     for (int k = 0; k < 2; ++k)
-      write_wav(catalog() / "A long" / (std::to_string(k + 1) + ".wav"), gloss::test::programme(48000, 2, 10.0, 100 + k));
+      gloss::test::write_wav(catalog() / "A long" / (std::to_string(k + 1) + ".wav"), gloss::test::programme(48000, 2, 10.0, 100 + k), 0.5f);
     for (const char* name : {"keep", "vanish", "truncate", "replace"}) write_short(name);
   }
   void write_short(const std::string& name) {
-    write_wav(catalog() / "B short" / (name + ".wav"), gloss::test::programme(48000, 2, 2.0, std::hash<std::string>{}(name)));
+    gloss::test::write_wav(catalog() / "B short" / (name + ".wav"), gloss::test::programme(48000, 2, 2.0, std::hash<std::string>{}(name)), 0.5f);
   }
   fs::path catalog() const { return folder_.path() / "catalog"; }
   fs::path mastered() const { return folder_.path() / "out" / "catalog"; }  // -o keeps the argument's folder

@@ -20,26 +20,12 @@
 #include "support/run_program.hpp"
 #include "support/signals.hpp"
 #include "support/temp_folder.hpp"
+#include "support/wav_file.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using gloss::test::run_program;
-
-void write_wav(const fs::path& path, const gloss::AudioTrack& track) {
-  fs::create_directories(path.parent_path());
-  SF_INFO info{};
-  info.samplerate = track.sample_rate;
-  info.channels = track.channels;
-  info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_24;
-  SNDFILE* f = sf_open(path.c_str(), SFM_WRITE, &info);
-  ASSERT_NE(f, nullptr) << path;
-  std::vector<float> interleaved(track.samples.size());
-  for (int c = 0; c < track.channels; ++c)
-    for (std::int64_t n = 0; n < track.frames; ++n) interleaved[n * track.channels + c] = 0.9f * track.channel(c)[n];
-  sf_writef_float(f, interleaved.data(), track.frames);
-  sf_close(f);
-}
 
 std::string bytes_of(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -90,8 +76,8 @@ class MasterJob : public ::testing::Test {
     // Three albums of two tracks: a few seconds of work, enough to be killed in the middle.
     for (int album = 0; album < 3; ++album)
       for (int track = 0; track < 2; ++track)
-        write_wav(catalog() / fmt_album(album) / fmt_track(track),
-                  gloss::test::programme(48000, 2, 6.0 + album, static_cast<std::uint64_t>(10 * album + track)));
+        gloss::test::write_wav(catalog() / fmt_album(album) / fmt_track(track),
+                  gloss::test::programme(48000, 2, 6.0 + album, static_cast<std::uint64_t>(10 * album + track)), 0.9f);
   }
   fs::path catalog() const { return folder_.path() / "catalog"; }
   fs::path scratch() {
@@ -158,7 +144,7 @@ TEST_F(MasterJob, RerunningAFinishedJobIsANoOpAndForceRedoesIt) {
 TEST_F(MasterJob, AnInputThatChangedIsMadeAgain) {
   const fs::path cwd = trial("changed");
   ASSERT_EQ(run(cwd).status, 0);
-  write_wav(catalog() / "Album 1" / "02 song.wav", gloss::test::programme(48000, 2, 5.0, 99));
+  gloss::test::write_wav(catalog() / "Album 1" / "02 song.wav", gloss::test::programme(48000, 2, 5.0, 99), 0.9f);
   const auto again = run(cwd);
   ASSERT_EQ(again.status, 0) << again.err;
   EXPECT_NE(again.err.find("2 albums already done"), std::string::npos) << again.err;

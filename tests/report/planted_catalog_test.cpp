@@ -21,6 +21,7 @@
 #include "signals.hpp"
 #include "support/run_program.hpp"
 #include "support/temp_folder.hpp"
+#include "support/wav_file.hpp"
 
 namespace {
 
@@ -84,22 +85,6 @@ gloss::AudioTrack bass_heavy(std::uint64_t seed) {
   return t;
 }
 
-void write_pcm16(const fs::path& path, const gloss::AudioTrack& t) {
-  fs::create_directories(path.parent_path());
-  SF_INFO info{};
-  info.samplerate = t.sample_rate;
-  info.channels = t.channels;
-  info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
-  SNDFILE* f = sf_open(path.c_str(), SFM_WRITE, &info);
-  ASSERT_NE(f, nullptr) << path << ": " << sf_strerror(nullptr);
-  std::vector<float> interleaved(t.samples.size());
-  for (int c = 0; c < t.channels; ++c)
-    for (std::int64_t i = 0; i < t.frames; ++i)
-      interleaved[static_cast<std::size_t>(i * t.channels + c)] = t.channel(c)[static_cast<std::size_t>(i)];
-  ASSERT_EQ(sf_writef_float(f, interleaved.data(), t.frames), t.frames);
-  sf_close(f);
-}
-
 std::set<std::string> flag_names(const Json& flags) {
   std::set<std::string> names;
   for (const Json& f : flags) names.insert(f["flag"].get<std::string>());
@@ -119,16 +104,16 @@ class PlantedCatalog : public ::testing::Test {
   void SetUp() override {
     fs::create_directories(scratch_);
     const fs::path album = root_ / "album";
-    write_pcm16(album / "01-clean.wav", music(44100, 1));
+    gloss::test::write_wav(album / "01-clean.wav", music(44100, 1), 1.0f, SF_FORMAT_PCM_16);
     gloss::AudioTrack hot = music(44100, 2);
     gloss::cli::scale(hot, std::pow(10.0, 5.0 / 20));
-    write_pcm16(album / "02-hot.wav", hot);
-    write_pcm16(album / "03-bass.wav", bass_heavy(3));
+    gloss::test::write_wav(album / "02-hot.wav", hot, 1.0f, SF_FORMAT_PCM_16);
+    gloss::test::write_wav(album / "03-bass.wav", bass_heavy(3), 1.0f, SF_FORMAT_PCM_16);
     gloss::AudioTrack clipped = music(44100, 4);
     clip_peaks(clipped);
-    write_pcm16(album / "04-clipped.wav", clipped);
-    write_pcm16(album / "05-rate.wav", music(48000, 5));
-    write_pcm16(album / "06-clean.wav", music(44100, 6));
+    gloss::test::write_wav(album / "04-clipped.wav", clipped, 1.0f, SF_FORMAT_PCM_16);
+    gloss::test::write_wav(album / "05-rate.wav", music(48000, 5), 1.0f, SF_FORMAT_PCM_16);
+    gloss::test::write_wav(album / "06-clean.wav", music(44100, 6), 1.0f, SF_FORMAT_PCM_16);
   }
 
   gloss::test::Outcome gloss(const std::vector<std::string>& args) {
