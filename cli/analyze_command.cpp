@@ -11,124 +11,22 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fmt/format.h>
-#include <new>
 
-#include "atomic_file.hpp"
 #include "catalog.hpp"
-#include "album_decode.hpp"
+#include "album_measure.hpp"
 #include "device_option.hpp"
 #include "exit_codes.hpp"
 #include "manifest.hpp"
-#include "gloss/meter.hpp"
 #include "album_runner.hpp"
 #include "progress.hpp"
 #include "shard.hpp"
 #include "report.hpp"
-#include "report_csv.hpp"
-#include "report_html.hpp"
-#include "report_json.hpp"
+#include "report_files.hpp"
 #include "report_table.hpp"
 
 namespace gloss::cli {
 
 namespace {
-
-// Everything one run needs besides the album at hand.
-struct RunContext {
-  const AnalyzeOptions& options;
-  RunSettings settings;
-  Backend& backend;
-  tbb::task_arena& decoders;
-  Progress& progress;
-};
-
-// Decodes the album's tracks on the decoder threads; results land by input index.
-std::vector<DecodeResult> decode_album_tracks(const CatalogAlbum& album, RunContext& run) {
-  std::vector<DecodeResult> decoded;
-  run.decoders.execute([&] {
-    decoded = decode_album(album, [&](std::size_t i, const DecodeResult& d) {
-      const double seconds = d.ok() ? static_cast<double>(d.track->frames) / d.track->sample_rate : 0;
-      run.progress.track_done(album.tracks[i].display, seconds, !d.ok());
-    });
-  });
-  return decoded;
-}
-
-// Measures the decodable tracks in one batch and fills the report rows in input order.
-void measure(std::vector<DecodeResult>& decoded, AlbumReport& report, RunContext& run) {
-  std::vector<const AudioTrack*> batch;
-  std::vector<std::size_t> rows;  // report row of each batch entry
-  for (std::size_t i = 0; i < decoded.size(); ++i) {
-    if (decoded[i].ok()) {
-      batch.push_back(&*decoded[i].track);
-      rows.push_back(i);
-      report.tracks[i].layout = decoded[i].track->layout;
-      report.tracks[i].source = decoded[i].format;
-    } else {
-      report.tracks[i].error = decoded[i].error;
-    }
-  }
-  if (batch.empty()) return;
-  try {
-    std::vector<TrackAnalysis> results = analyze_tracks(run.backend, batch, run.settings.meter);
-    for (std::size_t k = 0; k < results.size(); ++k) report.tracks[rows[k]].analysis = std::move(results[k]);
-  } catch (const std::exception& e) {
-    for (std::size_t row : rows)
-      report.tracks[row].error = fmt::format("{}: measurement failed: {}", report.tracks[row].file, e.what());
-  }
-}
-
-// Album statistics over the measured tracks, then each track's deviation from them.
-void summarize_album(AlbumReport& report, const AlbumLoudnessRule rule, bool keep_series) {
-  std::vector<const TrackAnalysis*> measured;
-  for (const TrackReport& t : report.tracks)
-    if (t.measured()) measured.push_back(&*t.analysis);
-  if (!measured.empty()) report.album = analyze_album(measured, rule);
-  std::size_t k = 0;  // index among the measured tracks
-  for (TrackReport& t : report.tracks) {
-    if (!t.measured()) continue;
-    if (report.album) t.album_deviation_lu = report.album->track_deviation_lu[k++];
-    // The per-block data served the album statistics; a catalog run must not hoard it.
-    t.analysis->block_energies = {};
-    t.analysis->lra_energies = {};
-    if (!keep_series) t.analysis->short_term_lufs = {};
-  }
-}
-
-AlbumReport analyze_album_files(const CatalogAlbum& album, RunContext& run) {
-  AlbumReport report;
-  report.path = album.display;
-  for (const CatalogTrack& t : album.tracks) report.tracks.push_back({t.display, {}, {}, {}, {}});
-  std::vector<DecodeResult> decoded = decode_album_tracks(album, run);
-  measure(decoded, report, run);
-  summarize_album(report, run.settings.album_rule, !run.options.json_path.empty() || !run.options.html_path.empty());
-  flag_album_report(report, run.settings.flags);
-  return report;
-}
-
-// The --json/--csv/--html destinations are checked before the run, not after hours of work.
-std::string check_destinations(const AnalyzeOptions& o) {
-  for (const std::string& path : {o.json_path, o.csv_path, o.html_path})
-    if (!path.empty())
-      if (std::string why = check_output_destination(path); !why.empty()) return why;
-  return {};
-}
-
-bool write_reports(const RunReport& report, const AnalyzeOptions& o) {
-  bool ok = true;
-  auto write = [&](const std::string& path, const std::string& text) {
-    if (path.empty()) return;
-    if (const std::string why = write_file_atomically(path, text); !why.empty()) {
-      fmt::print(stderr, "gloss analyze: {}; nothing was written there\n", why);
-      ok = false;
-    }
-  };
-  write(o.json_path, o.json_path.empty() ? "" : render_json(report));
-  write(o.csv_path, o.csv_path.empty() ? "" : render_csv(report));
-  // The page is drawn from the JSON document, as for merged shard reports.
-  write(o.html_path, o.html_path.empty() ? "" : render_html_report(Json::parse(render_json(report))));
-  return ok;
-}
 
 void print_problems(const Catalog& catalog) {
   for (const CatalogProblem& p : catalog.problems)
@@ -168,14 +66,7 @@ CLI::App* add_analyze_command(CLI::App& app, AnalyzeOptions& o) {
       "optionally writes deterministic JSON/CSV reports (byte-identical on every device and\n"
       "thread count). A file that cannot be measured is reported and the run goes on.");
   add_catalog_options(*cmd, o.catalog, "Audio files or folders (scanned recursively)");
-  cmd->add_option("--json", o.json_path, "Write the JSON report (schema gloss.analysis v2) to FILE")
-      ->type_name("FILE");
-  cmd->add_option("--csv", o.csv_path, "Write a CSV report (one row per track and per album) to FILE")
-      ->type_name("FILE");
-  cmd->add_option("--html", o.html_path,
-                  "Write a self-contained HTML report (charts of loudness over time, tonal balance, levels; "
-                  "no network needed) to FILE")
-      ->type_name("FILE");
+  add_report_options(*cmd, o.reports);
   cmd->add_option("--device", o.device, "Backend: auto, cpu, cuda, cuda:N, reference (the executor that defines every result) or reference:SEED (the same in a shuffled order, a determinism check); never falls back")
       ->type_name("DEVICE")
       ->check(CLI::Validator(validate_device, ""))
@@ -233,7 +124,7 @@ int run_analyze(const AnalyzeOptions& o) {
     fmt::print(stderr, "gloss analyze: {}\n", why);
     return kExitUsage;
   }
-  if (const std::string why = check_destinations(o); !why.empty()) {
+  if (const std::string why = check_report_destinations(o.reports); !why.empty()) {
     fmt::print(stderr, "gloss analyze: {}\n", why);
     return kExitUsage;
   }
@@ -287,8 +178,9 @@ int run_analyze(const AnalyzeOptions& o) {
   std::mutex output;
   run_albums(jobs, {static_cast<int>(backends.size()), 0}, [&](std::size_t index, int w) {
     const CatalogAlbum& album = catalog.albums[index];
-    RunContext run{o, report.settings, *backends[static_cast<std::size_t>(w)], *arenas[static_cast<std::size_t>(w)], progress};
-    AlbumReport result = analyze_album_files(album, run);
+    AlbumMeasureContext run{report.settings, *backends[static_cast<std::size_t>(w)], *arenas[static_cast<std::size_t>(w)],
+                            progress, o.reports.wants_series()};
+    AlbumReport result = measure_album(album, run);
     result.album_id = album.identity;
     result.catalog_index = index;
     std::size_t failed = 0;
@@ -303,7 +195,7 @@ int run_analyze(const AnalyzeOptions& o) {
   progress.finish();
   for (std::size_t index : albums) report.albums.push_back(std::move(*done[index]));
 
-  const bool written = write_reports(report, o);
+  const bool written = write_reports(report, o.reports, "analyze");
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   print_summary(report, *backends.front(), seconds, o.quiet);
   return written ? exit_status(report) : kExitOutputFailed;

@@ -7,6 +7,7 @@
 
 #include "catalog_request.hpp"
 #include "job_options.hpp"
+#include "report_files.hpp"
 #include "consistency_flags.hpp"
 #include "gloss/analysis.hpp"
 
@@ -14,9 +15,7 @@ namespace gloss::cli {
 
 struct AnalyzeOptions {
   CatalogRequest catalog;  // PATH... or --manifest, --group-by
-  std::string json_path;  // empty: no JSON report
-  std::string csv_path;   // empty: no CSV report
-  std::string html_path;  // empty: no HTML report
+  ReportPaths reports;  // --json, --csv, --html
   std::string device = "auto";
   int threads = 0;  // 0: all hardware threads
   int workers = 0;  // CPU workers (0: one, or none beside GPUs)

@@ -26,8 +26,11 @@ struct TrackReport {
   std::optional<double> album_deviation_lu;  // integrated - album integrated, when both are finite
   SourceFormat source = {};                // container and sample format of the file, when decoded
   Json flags = Json::array();              // consistency flags (consistency_flags.hpp), when measured
+  Json tag = nullptr;                      // gloss tag: what was written to the file (tag_report.hpp)
+  bool already_tagged = false;             // gloss tag --skip-tagged: left alone, not measured
 
   bool measured() const { return analysis.has_value(); }
+  bool failed() const { return !measured() && !already_tagged; }
 };
 
 struct AlbumReport {
@@ -43,6 +46,7 @@ struct RunSettings {
   MeterOptions meter;
   AlbumLoudnessRule album_rule = AlbumLoudnessRule::Pooled;
   FlagThresholds flags;
+  Json tag = nullptr;  // gloss tag: the tagging settings (reference, peak, names, dry run)
 };
 
 struct RunReport {

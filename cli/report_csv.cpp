@@ -77,7 +77,7 @@ std::string max_abs(const Json& values) {
 
 std::vector<std::string> analysis_track_row(const std::string& album, const Json& t, const Json& deviation) {
   if (t.value("status", "") != "ok") {
-    std::vector<std::string> row = {"track", album, t.value("file", ""), "failed", t.value("error", "")};
+    std::vector<std::string> row = {"track", album, t.value("file", ""), t.value("status", "failed"), t.value("error", "")};
     row.resize(kAnalysisColumns);
     return row;
   }
@@ -110,18 +110,37 @@ std::vector<std::string> analysis_album_row(const Json& a) {
   return row;
 }
 
+// A tag run's report (settings.tag) adds what was written to each file.
+constexpr const char* kTagHeader = ",tag_status,track_gain_db,track_peak,album_gain_db,album_peak,tag_error";
+constexpr std::size_t kTagColumns = 6;
+
+std::vector<std::string> tag_columns(const Json& tag) {
+  if (!tag.is_object()) return std::vector<std::string>(kTagColumns);
+  return {tag.value("status", ""), text(field(tag, "track_gain_db")),
+          text(field(tag, "track_peak"), kCorrelationDecimals), text(field(tag, "album_gain_db")),
+          text(field(tag, "album_peak"), kCorrelationDecimals), text(field(tag, "error"))};
+}
+
 std::string analysis_csv(const Json& doc) {
-  std::string out = std::string(kAnalysisHeader) + "\n";
+  const bool tag_run = field(field(doc, "settings"), "tag").is_object();
+  std::string out = std::string(kAnalysisHeader) + (tag_run ? kTagHeader : "") + "\n";
   for (const Json& a : field(doc, "albums")) {
     const std::string album = a.value("path", "");
     const Json& deviations = field(field(a, "album"), "track_deviation_lu");
     std::size_t k = 0;
     for (const Json& t : field(a, "tracks")) {
       const Json& d = deviations.is_array() && k < deviations.size() ? deviations[k] : Json();
-      out += join(analysis_track_row(album, t, d));
+      std::vector<std::string> row = analysis_track_row(album, t, d);
+      if (tag_run) {
+        const std::vector<std::string> tag = tag_columns(field(t, "tag"));
+        row.insert(row.end(), tag.begin(), tag.end());
+      }
+      out += join(row);
       ++k;
     }
-    out += join(analysis_album_row(a));
+    std::vector<std::string> row = analysis_album_row(a);
+    if (tag_run) row.resize(kAnalysisColumns + kTagColumns);
+    out += join(row);
   }
   return out;
 }

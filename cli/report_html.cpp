@@ -194,26 +194,29 @@ void write_problems(Out out, const AlbumView& album, std::size_t a) {
     if (t.failed)
       fmt::format_to(item, "<li>{}: <span class=\"status-failed\">failed</span> <span class=\"error\">{}</span></li>",
                      track, escape(t.error.empty() ? "no error message in the report" : t.error));
+    if (t.tag_failed) fmt::format_to(item, "<li>{}: <span class=\"error\">{}</span></li>", track, escape(t.tag));
     for (const FlagView& f : t.flags)
       fmt::format_to(item, "<li>{}: {} {}</li>", track, flag_badge(f), escape(f.message));
   }
   if (!items.empty()) fmt::format_to(out, "<h3>Problems</h3><ul class=\"problems\">{}</ul>", items);
 }
 
-void write_table(Out out, const AlbumView& album, bool master) {
+void write_table(Out out, const AlbumView& album, bool master, bool tag_run) {
+  const std::string tag_header = tag_run ? "<th class=\"text\">tags</th>" : "";
   if (master)
     fmt::format_to(out, "<table><tr><th>#</th><th class=\"text\">track</th><th>LUFS</th><th>gain dB</th><th>LRA LU</th>"
                         "<th>true peak dBTP</th><th>PLR dB</th><th>limiter max dB</th><th class=\"text\">flags</th></tr>");
   else
     fmt::format_to(out, "<table><tr><th>#</th><th class=\"text\">track</th><th>LUFS</th><th>vs album LU</th><th>LRA LU</th>"
-                        "<th>true peak dBTP</th><th>sample peak dBFS</th><th>PLR dB</th><th class=\"text\">flags</th></tr>");
+                        "<th>true peak dBTP</th><th>sample peak dBFS</th><th>PLR dB</th><th class=\"text\">flags</th>{}</tr>",
+                   tag_header);
   for (std::size_t k = 0; k < album.tracks.size(); ++k) {
     const TrackView& t = album.tracks[k];
     fmt::format_to(out, "<tr{}><td>{}</td><td class=\"name\" title=\"{}\">{}</td>", t.failed ? " class=\"failed\"" : "",
                    k + 1, escape(t.name), escape(short_name(album, t.name)));
-    if (!t.before && !t.after) {  // a failed track (its message is under Problems), or no measurements
-      fmt::format_to(out, "<td class=\"text error\" colspan=\"7\">{}</td></tr>",
-                     t.failed ? "failed (see Problems above)" : "no measurements in the report");
+    if (!t.before && !t.after) {  // a failed or skipped track (a failure is under Problems)
+      fmt::format_to(out, "<td class=\"text{}\" colspan=\"{}\">{}</td></tr>", t.failed ? " error" : "", tag_run ? 8 : 7,
+                     escape(t.failed ? "failed (see Problems above)" : !t.tag.empty() ? t.tag : "no measurements in the report"));
       continue;
     }
     if (master) {
@@ -228,8 +231,10 @@ void write_table(Out out, const AlbumView& album, bool master) {
                      shown_number(l.integrated_lufs), shown_number(t.deviation_lu), shown_number(l.loudness_range_lu),
                      shown_number(l.true_peak_dbtp), shown_number(l.sample_peak_dbfs), shown_number(l.plr_db));
     }
-    fmt::format_to(out, "<td class=\"text\">{}{}</td></tr>", t.failed ? "<span class=\"status-failed\">failed</span> " : "",
+    fmt::format_to(out, "<td class=\"text\">{}{}</td>", t.failed ? "<span class=\"status-failed\">failed</span> " : "",
                    flag_badges(t.flags));
+    if (tag_run) fmt::format_to(out, "<td class=\"text{}\">{}</td>", t.tag_failed ? " error" : "", escape(t.tag));
+    fmt::format_to(out, "</tr>");
   }
   fmt::format_to(out, "</table>");
 }
@@ -328,7 +333,7 @@ void write_album(Out out, const ReportView& r, std::size_t a) {
   fmt::format_to(out, "{}", levels_chart_svg(anchor + "-levels",
                  "Integrated loudness and true peak of each track of " + album.path, album, r.master, reference, ceiling));
   write_legend(out, r.master);
-  write_table(out, album, r.master);
+  write_table(out, album, r.master, r.tag_run);
 
   const LoudnessRange range = loudness_range(album.tracks);
   const std::vector<BandValues> tonal = album_deviations(album, r.master ? &TrackView::after : &TrackView::before);

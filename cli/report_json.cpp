@@ -72,6 +72,10 @@ Json measured_track_json(const TrackAnalysis& a, const std::vector<ChannelRole>&
 Json track_json(const TrackReport& r) {
   Json t;
   t["file"] = r.file;
+  if (r.already_tagged) {
+    t["status"] = "skipped";
+    return t;
+  }
   t["status"] = r.measured() ? "ok" : "failed";
   if (!r.measured()) {
     t["error"] = r.error;
@@ -106,6 +110,7 @@ Json track(const TrackReport& r) {
     if (key == "short_term_lufs") t["flags"] = r.flags;
     t[key] = value;
   }
+  if (!r.tag.is_null()) t["tag"] = r.tag;
   return t;
 }
 
@@ -133,19 +138,22 @@ Json settings(const RunSettings& s) {
   out["clip_level"] = number(s.meter.clip_level, kCorrelationDecimals);
   out["min_clip_run"] = s.meter.min_clip_run;
   out["thresholds"] = thresholds_json(s.flags);
+  if (!s.tag.is_null()) out["tag"] = s.tag;
   return out;
 }
 
 }  // namespace
 
 Json analysis_summary(const std::vector<Json>& albums, std::size_t skipped_files) {
-  std::size_t tracks = 0, measured = 0;
+  std::size_t tracks = 0, measured = 0, failed = 0;  // the rest: skipped by gloss tag --skip-tagged
   for (const Json& a : albums)
     for (const Json& t : a.at("tracks")) {
       ++tracks;
-      if (t.value("status", "") == "ok") ++measured;
+      const std::string status = t.value("status", "");
+      if (status == "ok") ++measured;
+      if (status == "failed") ++failed;
     }
-  return Json{{"tracks", tracks}, {"measured", measured}, {"failed", tracks - measured}, {"skipped_files", skipped_files}};
+  return Json{{"tracks", tracks}, {"measured", measured}, {"failed", failed}, {"skipped_files", skipped_files}};
 }
 
 std::string render_analysis_document(const Json& settings, const std::vector<Json>& albums, const Json& problems,

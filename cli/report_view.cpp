@@ -1,6 +1,7 @@
 #include "report_view.hpp"
 
 #include <cmath>
+#include <fmt/format.h>
 #include <limits>
 
 namespace gloss::cli {
@@ -84,12 +85,30 @@ std::optional<LevelsView> levels(const Json& t) {
   return l;
 }
 
+// "written: track -1.36 dB peak 1.000492, album -2.04 dB peak 1.491815" and the like.
+std::string tag_line(const Json& t) {
+  const std::string status = text(t, "status");
+  if (status == "skipped") return "skipped: already tagged with the same settings";
+  const Json* tag = field(t, "tag");
+  if (!tag || !tag->is_object()) return {};
+  const std::string tag_status = text(*tag, "status");
+  if (tag_status == "failed") return "not tagged: " + text(*tag, "error");
+  auto value = [&](const char* key, int decimals) {
+    const std::optional<double> v = number(*tag, key);
+    return v ? fmt::format("{:.{}f}", *v, decimals) : std::string("none");
+  };
+  return fmt::format("{}: track {} dB peak {}, album {} dB peak {}", tag_status == "planned" ? "would write" : "written",
+                     value("track_gain_db", 2), value("track_peak", 6), value("album_gain_db", 2), value("album_peak", 6));
+}
+
 TrackView analysis_track(const Json& t, const Json* deviation) {
   TrackView v;
   v.name = text(t, "file");
   v.error = text(t, "error");
   const std::string status = text(t, "status");
-  v.failed = status.empty() ? !v.error.empty() : status != "ok";
+  v.failed = status.empty() ? !v.error.empty() : status != "ok" && status != "skipped";
+  v.tag = tag_line(t);
+  if (const Json* tag = field(t, "tag"); tag && tag->is_object()) v.tag_failed = text(*tag, "status") == "failed";
   if (!v.failed) v.before = levels(t);
   if (deviation) v.deviation_lu = number_value(*deviation);
   v.flags = all_flags(t);
@@ -152,6 +171,11 @@ ReportView read_report_view(const Json& report) {
       if (key == "thresholds") {
         if (value.is_object())
           for (const auto& [name, limit] : value.items()) v.thresholds.emplace_back(name, any_text(&limit));
+        continue;
+      }
+      if (key == "tag" && value.is_object()) {  // gloss tag's own settings, one line each
+        v.tag_run = true;
+        for (const auto& [name, setting] : value.items()) v.settings.emplace_back("tag " + name, any_text(&setting));
         continue;
       }
       v.settings.emplace_back(key, any_text(&value));

@@ -47,6 +47,8 @@ struct TrackView {
   std::optional<double> deviation_lu;            // analysis: integrated minus the album's
   std::optional<double> gain_db, limiter_max_db;  // master
   std::vector<FlagView> flags;
+  std::string tag;           // gloss tag: what was written (or why not), as one line
+  bool tag_failed = false;   // gloss tag: measured but not tagged
 };
 
 struct AlbumView {
@@ -59,6 +61,7 @@ struct AlbumView {
 
 struct ReportView {
   bool master = false;
+  bool tag_run = false;  // a gloss tag report: tracks say what was written
   std::string schema, gloss_version;
   std::vector<std::pair<std::string, std::string>> settings;    // key, value as text
   std::vector<std::pair<std::string, std::string>> thresholds;  // settings.thresholds

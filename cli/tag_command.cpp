@@ -1,5 +1,6 @@
 #include "tag_command.hpp"
 
+#include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
 #include <algorithm>
@@ -12,7 +13,7 @@
 #include <optional>
 
 #include "catalog.hpp"
-#include "album_decode.hpp"
+#include "album_measure.hpp"
 #include "device_option.hpp"
 #include "exit_codes.hpp"
 #include "gloss/backend.hpp"
@@ -21,26 +22,18 @@
 #include "interrupt.hpp"
 #include "manifest.hpp"
 #include "progress.hpp"
+#include "report_files.hpp"
+#include "tag_report.hpp"
 #include "shard.hpp"
 
 namespace gloss::cli {
 
 namespace {
 
-// What one run counts, for the summary line and the exit status.
-struct Tally {
-  std::size_t tagged = 0;   // written (or, with --dry-run, would be written)
-  std::size_t skipped = 0;  // --skip-tagged: already tagged with the same settings
-  std::vector<std::string> failures;
-};
-
-struct RunContext {
+struct TagRun {
   const TagOptions& options;
   std::string settings;  // the GLOSS_TAG_SETTINGS value
-  Backend& backend;
-  tbb::task_arena& decoders;
-  Progress& progress;
-  Tally& tally;
+  AlbumMeasureContext measure;
 };
 
 // The settings part of a GLOSS_TAG_SETTINGS value: everything after "gloss VERSION; ".
@@ -66,101 +59,126 @@ double peak_of(const TrackAnalysis& a, bool sample_peak) {
   return peak;
 }
 
-void print_plan(const CatalogTrack& t, TagFormat format, const GainTags& tags, TagCase name_case) {
-  fmt::print("{} ({})\n", t.display, to_string(format));
-  for (const auto& [name, value] : planned_tags(format, tags, name_case)) fmt::print("  {}={}\n", name, value);
+// The album's gain and peak tags: the pooled loudness of every measured track (ReplayGain
+// 2.0), the largest peak. None when no track has a gated block.
+void album_values(const AlbumReport& report, const TagOptions& o, GainTags& tags) {
+  if (!report.album || !std::isfinite(report.album->integrated_lufs)) return;
+  tags.album_gain_db = o.reference_lufs - report.album->integrated_lufs;
+  double peak = 0;
+  for (const TrackReport& t : report.tracks)
+    if (t.measured()) peak = std::max(peak, peak_of(*t.analysis, o.sample_peak));
+  tags.album_peak = peak;
 }
 
-void tag_album(const CatalogAlbum& album, RunContext& run) {
+// What to write to one measured file, or why nothing can be.
+struct PlannedFile {
+  std::size_t row = 0;
+  TagFormat format = TagFormat::Unsupported;
+  GainTags tags;
+};
+
+std::vector<PlannedFile> plan_album(const CatalogAlbum& album, AlbumReport& report, const TagRun& run) {
   const TagOptions& o = run.options;
-  if (o.skip_tagged &&
-      std::all_of(album.tracks.begin(), album.tracks.end(), [&](const CatalogTrack& t) { return tagged_alike(t, run.settings); })) {
-    for (const CatalogTrack& t : album.tracks) run.progress.step(t.display);
-    run.tally.skipped += album.tracks.size();
-    return;
-  }
-
-  // Decode, then measure the decodable tracks in one batch.
-  std::vector<DecodeResult> decoded;
-  run.decoders.execute([&] {
-    decoded = decode_album(album, [&](std::size_t i, const DecodeResult&) { run.progress.step(album.tracks[i].display); });
-  });
-  std::vector<const AudioTrack*> batch;
-  std::vector<std::size_t> rows;
-  for (std::size_t i = 0; i < decoded.size(); ++i) {
-    if (decoded[i].ok()) {
-      batch.push_back(&*decoded[i].track);
-      rows.push_back(i);
-    } else {
-      run.tally.failures.push_back(decoded[i].error + "; not tagged");
-    }
-  }
-  if (batch.empty()) return;
-  MeterOptions meter;
-  meter.true_peak = o.true_peak;
-  std::vector<TrackAnalysis> results;
-  try {
-    results = analyze_tracks(run.backend, batch, meter);
-  } catch (const std::exception& e) {
-    for (std::size_t row : rows)
-      run.tally.failures.push_back(fmt::format("{}: measurement failed: {}; not tagged", album.tracks[row].display, e.what()));
-    return;
-  }
-  decoded.clear();  // the audio is no longer needed
-
-  // The album: pooled gating over every measured track (ReplayGain 2.0).
-  std::vector<const TrackAnalysis*> measured;
-  for (const TrackAnalysis& a : results) measured.push_back(&a);
-  const AlbumAnalysis album_result = analyze_album(measured, AlbumLoudnessRule::Pooled);
-  std::optional<double> album_gain, album_peak;
-  if (std::isfinite(album_result.integrated_lufs)) {
-    album_gain = o.reference_lufs - album_result.integrated_lufs;
-    double peak = 0;
-    for (const TrackAnalysis& a : results) peak = std::max(peak, peak_of(a, o.sample_peak));
-    album_peak = peak;
-  }
-
-  run.progress.clear();
-  for (std::size_t k = 0; k < results.size(); ++k) {
-    const CatalogTrack& t = album.tracks[rows[k]];
-    const TrackAnalysis& a = results[k];
-    if (!std::isfinite(a.integrated_lufs)) {
-      run.tally.failures.push_back(
-          fmt::format("{}: silent (no block above the gates), so there is no gain to write; not tagged", t.display));
+  GainTags album_tags;
+  album_tags.reference_lufs = o.reference_lufs;
+  album_tags.settings = run.settings;
+  album_values(report, o, album_tags);
+  std::vector<PlannedFile> plan;
+  for (std::size_t row = 0; row < report.tracks.size(); ++row) {
+    TrackReport& t = report.tracks[row];
+    if (!t.measured()) continue;
+    if (!std::isfinite(t.analysis->integrated_lufs)) {
+      t.tag = tag_failure_json(fmt::format(
+          "{}: silent (no block above the gates), so there is no gain to write; not tagged", t.file));
       continue;
     }
-    GainTags tags;
-    tags.reference_lufs = o.reference_lufs;
-    tags.track_gain_db = o.reference_lufs - a.integrated_lufs;
-    tags.track_peak = peak_of(a, o.sample_peak);
-    tags.album_gain_db = album_gain;
-    tags.album_peak = album_peak;
-    tags.settings = run.settings;
-    const TagFormat format = tag_format_of(t.path);
-    if (format == TagFormat::Unsupported) {
-      run.tally.failures.push_back(fmt::format(
+    PlannedFile p{row, tag_format_of(album.tracks[row].path), album_tags};
+    if (p.format == TagFormat::Unsupported) {
+      t.tag = tag_failure_json(fmt::format(
           "{}: TagLib cannot write tags to this file (gloss tags FLAC, Ogg Vorbis, Opus, MP3, MP4/M4A, WAV, AIFF); "
           "left unchanged",
-          t.display));
+          t.file));
       continue;
     }
+    p.tags.track_gain_db = o.reference_lufs - t.analysis->integrated_lufs;
+    p.tags.track_peak = peak_of(*t.analysis, o.sample_peak);
+    plan.push_back(p);
+  }
+  return plan;
+}
+
+// Writes (or, with --dry-run, prints) the planned tags; the files are written in parallel,
+// each through its own temporary copy, and reported in album order.
+void write_album(const CatalogAlbum& album, AlbumReport& report, const std::vector<PlannedFile>& plan, TagRun& run) {
+  const TagOptions& o = run.options;
+  std::vector<std::string> errors(plan.size());
+  if (!o.dry_run)
+    run.measure.decoders.execute([&] {
+      tbb::parallel_for(std::size_t{0}, plan.size(), [&](std::size_t k) {
+        const CatalogTrack& t = album.tracks[plan[k].row];
+        errors[k] = write_gain_tags(t.path, t.display, plan[k].tags, o.name_case);
+      }, tbb::simple_partitioner());
+    });
+  run.measure.progress.clear();
+  for (std::size_t k = 0; k < plan.size(); ++k) {
+    const PlannedFile& p = plan[k];
+    TrackReport& t = report.tracks[p.row];
+    if (!errors[k].empty()) {
+      t.tag = tag_failure_json(errors[k]);
+      continue;
+    }
+    const auto tags = planned_tags(p.format, p.tags, o.name_case);
+    t.tag = tag_outcome_json(o.dry_run ? TagStatus::Planned : TagStatus::Written, p.tags, tags);
     if (o.dry_run) {
-      print_plan(t, format, tags, o.name_case);
-      ++run.tally.tagged;
+      fmt::print("{} ({})\n", t.file, to_string(p.format));
+      for (const auto& [name, value] : tags) fmt::print("  {}={}\n", name, value);
       continue;
     }
-    if (const std::string why = write_gain_tags(t.path, t.display, tags, o.name_case); !why.empty()) {
-      run.tally.failures.push_back(why);
-      continue;
-    }
-    ++run.tally.tagged;
-    fmt::print("{}: track {} peak {}", t.display, format_gain(tags.track_gain_db), format_peak(tags.track_peak));
-    if (album_gain) fmt::print(", album {} peak {}", format_gain(*album_gain), format_peak(*album_peak));
+    fmt::print("{}: track {} peak {}", t.file, format_gain(p.tags.track_gain_db), format_peak(p.tags.track_peak));
+    if (p.tags.album_gain_db)
+      fmt::print(", album {} peak {}", format_gain(*p.tags.album_gain_db), format_peak(*p.tags.album_peak));
     fmt::print("\n");
   }
   std::fflush(stdout);
 }
 
+AlbumReport tag_album(const CatalogAlbum& album, TagRun& run) {
+  if (run.options.skip_tagged &&
+      std::all_of(album.tracks.begin(), album.tracks.end(), [&](const CatalogTrack& t) { return tagged_alike(t, run.settings); })) {
+    AlbumReport report;
+    report.path = album.display;
+    for (const CatalogTrack& t : album.tracks) {
+      TrackReport skipped;
+      skipped.file = t.display;
+      skipped.already_tagged = true;
+      report.tracks.push_back(std::move(skipped));
+      run.measure.progress.step(t.display);
+    }
+    return report;
+  }
+  AlbumReport report = measure_album(album, run.measure);
+  const std::vector<PlannedFile> plan = plan_album(album, report, run);
+  write_album(album, report, plan, run);
+  return report;
+}
+
+// One line per file that was not tagged: it could not be measured, or its tags not written.
+std::vector<std::string> failures_of(const RunReport& report) {
+  std::vector<std::string> out;
+  for (const AlbumReport& a : report.albums)
+    for (const TrackReport& t : a.tracks) {
+      if (t.failed()) out.push_back(t.error + "; not tagged");
+      else if (!t.tag.is_null() && t.tag.value("status", "") == "failed") out.push_back(t.tag.value("error", ""));
+    }
+  return out;
+}
+
+std::size_t count_tags(const RunReport& report, const char* status) {
+  std::size_t n = 0;
+  for (const AlbumReport& a : report.albums)
+    for (const TrackReport& t : a.tracks) n += !t.tag.is_null() && t.tag.value("status", "") == status ? 1 : 0;
+  return n;
+}
 
 }  // namespace
 
@@ -184,6 +202,7 @@ CLI::App* add_tag_command(CLI::App& app, TagOptions& o) {
       "tagged copy replaces the file only when TagLib saved it; a file that can't be tagged is\n"
       "reported, left unchanged, and the run goes on.");
   add_catalog_options(*cmd, o.catalog, "Audio files or folders (scanned recursively)");
+  add_report_options(*cmd, o.reports);
   cmd->add_option("--reference", o.reference_lufs, "Reference loudness in LUFS: gain = reference - loudness")
       ->check(CLI::Range(-70.0, 0.0))
       ->type_name("LUFS")
@@ -226,13 +245,18 @@ CLI::App* add_tag_command(CLI::App& app, TagOptions& o) {
       "  gloss tag a.mp3 b.mp3 --dry-run --peak sample --case lower\n"
       "Exit status: 0 every file tagged (or skipped); 1 some files could not be measured or\n"
       "tagged (they are listed and left unchanged; the rest were tagged); 2 usage error; 3 no\n"
-      "audio files found or the device is unavailable.");
+      "audio files found or the device is unavailable; 4 a report could not be written;\n"
+      "130 interrupted (Ctrl-C): rerun with --skip-tagged to go on.");
   return cmd;
 }
 
 int run_tag(const TagOptions& o) {
   const auto start = std::chrono::steady_clock::now();
   if (std::string why = check_catalog_request(o.catalog); !why.empty()) {
+    fmt::print(stderr, "gloss tag: {}\n", why);
+    return kExitUsage;
+  }
+  if (const std::string why = check_report_destinations(o.reports); !why.empty()) {
     fmt::print(stderr, "gloss tag: {}\n", why);
     return kExitUsage;
   }
@@ -264,38 +288,56 @@ int run_tag(const TagOptions& o) {
     return kExitCannotStart;
   }
 
-  Tally tally;
+  RunReport report;
+  report.settings.meter.true_peak = o.true_peak;
+  report.settings.album_rule = AlbumLoudnessRule::Pooled;  // ReplayGain 2.0
+  report.settings.tag = tag_settings_json(o.reference_lufs, o.sample_peak, to_string(o.true_peak), o.name_case,
+                                          o.dry_run, tag_settings(o));
+  report.problems = catalog.problems;
+  report.skipped_files = catalog.skipped_files;
+  report.shard = shard_json(*shard);
   tbb::task_arena decoders(o.threads > 0 ? o.threads : tbb::task_arena::automatic);
   const std::vector<std::size_t> albums = albums_in_shard(catalog, *shard);
-  Progress progress(progress_mode(o.job, o.quiet), totals_of(catalog, albums, false));
-  RunContext run{o, tag_settings(o), *backend, decoders, progress, tally};
+  Progress progress(progress_mode(o.job, o.quiet), totals_of(catalog, albums, true));
+  TagRun run{o, tag_settings(o), {report.settings, *backend, decoders, progress, o.reports.wants_series()}};
   // Ctrl-C stops between albums: every file is tagged whole or not at all (temporary copy,
   // renamed), and --skip-tagged makes the rerun pick up where this one stopped.
   install_interrupt_handlers();
   for (std::size_t index : albums) {
     if (interrupt_requested()) break;
-    const std::size_t failed_before = tally.failures.size();
-    tag_album(catalog.albums[index], run);
-    progress.album_done(catalog.albums[index].display, catalog.albums[index].tracks.size(),
-                        tally.failures.size() - failed_before, 0);
+    const CatalogAlbum& album = catalog.albums[index];
+    AlbumReport result = tag_album(album, run);
+    result.album_id = album.identity;
+    result.catalog_index = index;
+    std::size_t failed = 0;
+    for (const TrackReport& t : result.tracks) failed += t.failed() ? 1 : 0;
+    progress.album_done(album.display, album.tracks.size(), failed, album_input_bytes(album));
+    report.albums.push_back(std::move(result));
   }
   progress.finish();
 
-  if (!tally.failures.empty()) {
+  const std::vector<std::string> failures = failures_of(report);
+  if (!failures.empty()) {
     fmt::print(stderr, "failed:\n");
-    for (const std::string& f : tally.failures) fmt::print(stderr, "  {}\n", f);
+    for (const std::string& f : failures) fmt::print(stderr, "  {}\n", f);
   }
+  const bool written = write_reports(report, o.reports, "tag");
   if (!o.quiet) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    fmt::print(stderr, "gloss: {} file{} {}, {} skipped (already tagged alike), {} failed, {:.2f} s on {}\n",
-               tally.tagged, tally.tagged == 1 ? "" : "s", o.dry_run ? "would be tagged (dry run)" : "tagged",
-               tally.skipped, tally.failures.size(), seconds, backend->name());
+    const std::size_t tagged = count_tags(report, o.dry_run ? "planned" : "written");
+    std::size_t skipped = 0;
+    for (const AlbumReport& a : report.albums)
+      for (const TrackReport& t : a.tracks) skipped += t.already_tagged ? 1 : 0;
+    fmt::print(stderr, "gloss: {} file{} {}, {} skipped (already tagged alike), {} failed, {:.2f} s on {}\n", tagged,
+               tagged == 1 ? "" : "s", o.dry_run ? "would be tagged (dry run)" : "tagged", skipped, failures.size(),
+               seconds, backend->name());
   }
   if (interrupt_requested()) {
     fmt::print(stderr, "gloss tag: interrupted; run the same command with --skip-tagged to go on\n");
     return kExitInterrupted;
   }
-  return tally.failures.empty() && !missed ? kExitOk : kExitSomeFailed;
+  if (!written) return kExitOutputFailed;
+  return failures.empty() && !missed ? kExitOk : kExitSomeFailed;
 }
 
 }  // namespace gloss::cli

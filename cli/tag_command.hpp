@@ -9,6 +9,7 @@
 #include "gloss/analysis.hpp"
 #include "catalog_request.hpp"
 #include "job_options.hpp"
+#include "report_files.hpp"
 #include "tag_writer.hpp"
 
 namespace gloss::cli {
@@ -25,6 +26,7 @@ struct TagOptions {
   int threads = 0;
   bool quiet = false;
   JobOptions job;  // --progress, --shard
+  ReportPaths reports;  // --json, --csv, --html
 };
 
 CLI::App* add_tag_command(CLI::App& app, TagOptions& options);

@@ -233,6 +233,38 @@ TEST_F(ReportSchema, AnalysisReportsAndTheirMergeAreValid) {
   EXPECT_GT(whole.at("summary").at("skipped_files").get<int>(), 0);
 }
 
+// gloss tag writes gloss.analysis documents with its own settings and a tag object per
+// measured track: written, planned (--dry-run), failed (a silent track), and tracks skipped
+// by --skip-tagged; its shard reports merge like analyze's.
+TEST_F(ReportSchema, TagReportsAndTheirMergeAreValid) {
+  make_analysis_catalog(root() / "catalog");
+  auto tag = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args{"tag", "catalog", "--threads", "2"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_gloss(args);
+  };
+  for (const std::string shard : {"1/2", "2/2"}) {  // exit 1 where a shard holds the broken files
+    const auto r = tag({"--dry-run", "--shard", shard, "--json", "tag-shard" + shard.substr(0, 1) + ".json"});
+    EXPECT_LE(r.status, 1) << r.err;
+  }
+  EXPECT_EQ(tag({"--json", "tag.json"}).status, 1);  // the broken, empty and silent files
+  EXPECT_EQ(tag({"--skip-tagged", "--json", "tag-skip.json"}).status, 1);
+  const auto merged = run_gloss({"report", "merge", "tag-shard1.json", "tag-shard2.json", "--json", "tag-merged.json"});
+  ASSERT_EQ(merged.status, 0) << merged.err;
+  expect_valid({"tag.json", "tag-skip.json", "tag-shard1.json", "tag-shard2.json", "tag-merged.json"});
+
+  std::set<std::string> statuses;
+  for (const std::string report : {"tag.json", "tag-skip.json", "tag-merged.json"}) {
+    const Json document = Json::parse(gloss::test::read_text(root() / report));
+    for (const Json& album : document.at("albums"))
+      for (const Json& t : album.at("tracks")) {
+        statuses.insert(t.at("status").get<std::string>());
+        if (t.contains("tag")) statuses.insert("tag " + t.at("tag").at("status").get<std::string>());
+      }
+  }
+  EXPECT_EQ(statuses, (std::set<std::string>{"ok", "failed", "skipped", "tag written", "tag planned", "tag failed"}));
+}
+
 // Masters a small album with a silent and a failed track, and (with a manifest) two albums
 // of which one has its own target and mode.
 class MasterSchema : public ReportSchema {

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -358,6 +359,75 @@ TEST_F(TagCli, AgreesWithLoudgain) {
       EXPECT_NEAR(album, gains["Album"], tolerance) << p;
     }
   }
+}
+
+}  // namespace
+
+namespace {
+
+// The --json/--csv/--html reports of a tag run say what was written to each file: the tags
+// in the report are the tags in the files, the gains follow from the report's own loudness
+// numbers, and a file that could not be tagged is there with its reason.
+TEST_F(TagCli, ReportsRecordWhatWasWritten) {
+  const auto files = make_album("album");
+  const fs::path locked = files[1];
+  fs::permissions(locked, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  const auto r = gloss({"album", "--json", "tag.json", "--csv", "tag.csv", "--html", "tag.html"});
+  EXPECT_EQ(r.status, 1) << r.err;
+  const auto doc = nlohmann::json::parse(file_bytes(root_ / "tag.json"));
+  EXPECT_EQ(doc.at("schema"), "gloss.analysis");
+  EXPECT_EQ(doc.at("settings").at("tag").at("reference_lufs"), -18.0);
+  const auto& tracks = doc.at("albums").at(0).at("tracks");
+  ASSERT_EQ(tracks.size(), files.size());
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    SCOPED_TRACE(files[i].string());
+    const auto& t = tracks[i];
+    ASSERT_EQ(t.at("status"), "ok");
+    const auto& tag = t.at("tag");
+    if (files[i] == locked) {
+      EXPECT_EQ(tag.at("status"), "failed");
+      EXPECT_NE(tag.at("error").get<std::string>().find("read-only"), std::string::npos) << tag;
+      continue;
+    }
+    EXPECT_EQ(tag.at("status"), "written");
+    EXPECT_NEAR(tag.at("track_gain_db").get<double>(), -18.0 - t.at("integrated_lufs").get<double>(), 1e-3);
+    const Tags in_file = gloss::cli::read_gain_tags(files[i]);
+    std::size_t compared = 0;
+    for (const auto& [name, value] : tag.at("tags").items()) {
+      EXPECT_EQ(value_of(in_file, name), value.get<std::string>()) << name;
+      ++compared;
+    }
+    EXPECT_EQ(compared, in_file.size());
+  }
+  const std::string csv = file_bytes(root_ / "tag.csv");
+  EXPECT_NE(csv.find(",tag_status,track_gain_db,track_peak,album_gain_db,album_peak,tag_error\n"), std::string::npos);
+  EXPECT_NE(csv.find(",written,"), std::string::npos) << csv;
+  const std::string html = file_bytes(root_ / "tag.html");
+  EXPECT_NE(html.find("written: track "), std::string::npos);
+  EXPECT_NE(html.find("not tagged: "), std::string::npos);
+
+  // Dry run: planned, nothing written; --skip-tagged: the tagged album is reported skipped.
+  fs::permissions(locked, fs::perms::owner_read | fs::perms::owner_write);
+  ASSERT_EQ(gloss({"album"}).status, 0);
+  const auto dry = gloss({"album", "--dry-run", "--json", "dry.json"});
+  ASSERT_EQ(dry.status, 0) << dry.err;
+  const auto planned = nlohmann::json::parse(file_bytes(root_ / "dry.json"));
+  for (const auto& t : planned.at("albums").at(0).at("tracks")) EXPECT_EQ(t.at("tag").at("status"), "planned");
+  const auto skip = gloss({"album", "--skip-tagged", "--json", "skip.json"});
+  ASSERT_EQ(skip.status, 0) << skip.err;
+  const auto skipped = nlohmann::json::parse(file_bytes(root_ / "skip.json"));
+  for (const auto& t : skipped.at("albums").at(0).at("tracks")) EXPECT_EQ(t.at("status"), "skipped");
+  EXPECT_EQ(skipped.at("summary").at("failed"), 0);
+}
+
+// A report that can't be written is a usage error before any file is touched.
+TEST_F(TagCli, AnUnwritableReportStopsBeforeTagging) {
+  const auto files = make_album("album");
+  const std::string before = file_bytes(files[0]);
+  const auto r = gloss({"album", "--json", "no-such-folder/tag.json"});
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_NE(r.err.find("no-such-folder"), std::string::npos) << r.err;
+  EXPECT_EQ(file_bytes(files[0]), before);
 }
 
 }  // namespace
