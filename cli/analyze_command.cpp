@@ -16,7 +16,6 @@
 #include "album_measure.hpp"
 #include "device_option.hpp"
 #include "exit_codes.hpp"
-#include "manifest.hpp"
 #include "album_runner.hpp"
 #include "progress.hpp"
 #include "shard.hpp"
@@ -27,11 +26,6 @@
 namespace gloss::cli {
 
 namespace {
-
-void print_problems(const Catalog& catalog) {
-  for (const CatalogProblem& p : catalog.problems)
-    fmt::print(stderr, "gloss analyze: {} {}: {}\n", p.missed_input ? "error:" : "warning:", p.path, p.message);
-}
 
 void print_summary(const RunReport& report, const Backend& backend, double seconds, bool quiet) {
   const std::size_t tracks = report.track_count(), measured = report.measured_count();
@@ -141,21 +135,10 @@ int run_analyze(const AnalyzeOptions& o) {
     return kExitCannotStart;
   }
 
-  Catalog catalog;
-  try {
-    catalog = load_catalog(o.catalog);
-  } catch (const ManifestError& e) {
-    fmt::print(stderr, "gloss analyze: {}\n", e.what());
-    return kExitUsage;
-  }
-  print_problems(catalog);
-  if (catalog.track_count() == 0) {
-    fmt::print(stderr,
-               "gloss analyze: nothing to do: no audio files found ({} other file{} skipped). gloss reads "
-               ".wav .wave .aif .aiff .aifc .flac .ogg .oga .opus .mp3 .caf .w64 .rf64\n",
-               catalog.skipped_files, catalog.skipped_files == 1 ? "" : "s");
-    return kExitCannotStart;
-  }
+  int status = kExitOk;
+  const std::optional<Catalog> opened = open_catalog(o.catalog, "analyze", status);
+  if (!opened) return status;
+  const Catalog& catalog = *opened;
 
   RunReport report;
   report.settings.meter.true_peak = o.true_peak;

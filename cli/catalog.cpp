@@ -165,11 +165,23 @@ std::size_t Catalog::track_count() const {
   return n;
 }
 
+namespace {
+constexpr std::array<std::string_view, 13> kExtensions = {
+    ".wav", ".wave", ".aif", ".aiff", ".aifc", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".caf", ".w64", ".rf64"};
+}  // namespace
+
 bool has_audio_extension(const fs::path& path) {
-  static constexpr std::array<std::string_view, 13> kExtensions = {
-      ".wav", ".wave", ".aif", ".aiff", ".aifc", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".caf", ".w64", ".rf64"};
   const std::string ext = lower(path.extension().string());
   return std::find(kExtensions.begin(), kExtensions.end(), ext) != kExtensions.end();
+}
+
+std::string audio_extensions_text() {
+  std::string out;
+  for (std::string_view e : kExtensions) {
+    if (!out.empty()) out += ' ';
+    out.append(e);
+  }
+  return out;
 }
 
 Catalog scan_catalog(const std::vector<std::string>& arguments) { return Scanner().run(arguments); }

@@ -63,6 +63,8 @@ struct Catalog {
 // True for the extensions gloss tries to decode when scanning folders (case-insensitive):
 // wav wave aif aiff aifc flac ogg oga opus mp3 caf w64 rf64.
 bool has_audio_extension(const std::filesystem::path& path);
+// Those extensions as one line (".wav .wave ..."), for messages.
+std::string audio_extensions_text();
 
 // Files given directly are measured whatever their extension (the user asked for them) and
 // form an album with their folder-mates given directly. Each album's identity and

@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "exit_codes.hpp"
 #include "manifest.hpp"
 #include "tag_grouping.hpp"
 
@@ -65,6 +66,28 @@ Catalog load_catalog(const CatalogRequest& r) {
   Catalog catalog = scan_catalog(r.paths);
   if (r.group_by == GroupBy::tags) catalog = group_by_tags(std::move(catalog));
   warn_shared_identities(catalog);
+  return catalog;
+}
+
+std::optional<Catalog> open_catalog(const CatalogRequest& request, const std::string& command, int& exit_status,
+                                    const std::function<void(Catalog&)>& adjust) {
+  Catalog catalog;
+  try {
+    catalog = load_catalog(request);
+  } catch (const ManifestError& e) {
+    fmt::print(stderr, "gloss {}: {}\n", command, e.what());
+    exit_status = kExitUsage;
+    return std::nullopt;
+  }
+  if (adjust) adjust(catalog);
+  for (const CatalogProblem& p : catalog.problems)
+    fmt::print(stderr, "gloss {}: {} {}: {}\n", command, p.missed_input ? "error:" : "warning:", p.path, p.message);
+  if (catalog.track_count() == 0) {
+    fmt::print(stderr, "gloss {}: nothing to do: no audio files found ({} other file{} skipped). gloss reads {}\n",
+               command, catalog.skipped_files, catalog.skipped_files == 1 ? "" : "s", audio_extensions_text());
+    exit_status = kExitCannotStart;
+    return std::nullopt;
+  }
   return catalog;
 }
 

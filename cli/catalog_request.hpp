@@ -3,6 +3,8 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,5 +31,13 @@ std::string check_catalog_request(const CatalogRequest& request);
 // Scans the paths (regrouped by tags when asked) or reads the manifest. Throws ManifestError
 // (manifest.hpp) for a manifest that cannot be used; anything on disk is a CatalogProblem.
 Catalog load_catalog(const CatalogRequest& request);
+
+// load_catalog for `gloss COMMAND`: a manifest that cannot be used is printed and gives
+// exit 2; the catalog's problems are printed ("error:" when audio may have been missed,
+// "warning:" otherwise); no audio file at all prints "nothing to do" and gives exit 3.
+// `adjust` runs on the catalog before its problems are printed (master refuses albums that
+// would write outside -o there). Nothing when the command must stop, with `exit_status` set.
+std::optional<Catalog> open_catalog(const CatalogRequest& request, const std::string& command, int& exit_status,
+                                    const std::function<void(Catalog&)>& adjust = {});
 
 }  // namespace gloss::cli

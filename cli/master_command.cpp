@@ -17,7 +17,6 @@
 #include "encode.hpp"
 #include "device_option.hpp"
 #include "exit_codes.hpp"
-#include "manifest.hpp"
 #include "output_paths.hpp"
 #include "gloss/fingerprint.hpp"
 #include "master_album.hpp"
@@ -233,20 +232,11 @@ int run_master(const MasterOptions& o) {
     }
     remove_stale_temps(report);
   }
-  Catalog catalog;
-  try {
-    catalog = load_catalog(o.catalog);
-  } catch (const ManifestError& e) {
-    fmt::print(stderr, "gloss master: {}\n", e.what());
-    return kExitUsage;
-  }
-  keep_inside_output(catalog, o.output_dir);
-  for (const CatalogProblem& p : catalog.problems)
-    fmt::print(stderr, "gloss master: {} {}: {}\n", p.missed_input ? "error:" : "warning:", p.path, p.message);
-  if (catalog.track_count() == 0) {
-    fmt::print(stderr, "gloss master: nothing to do: no audio files found\n");
-    return kExitCannotStart;
-  }
+  int status = kExitOk;
+  std::optional<Catalog> opened =
+      open_catalog(o.catalog, "master", status, [&](Catalog& c) { keep_inside_output(c, o.output_dir); });
+  if (!opened) return status;
+  Catalog& catalog = *opened;
   JobSettings job{std::move(settings), {}, std::vector<int>(catalog.albums.size(), -1)};
   std::vector<AlbumOverrides> seen;
   for (std::size_t i = 0; i < catalog.albums.size(); ++i) {

@@ -20,7 +20,6 @@
 #include "gloss/meter.hpp"
 #include "number_format.hpp"
 #include "interrupt.hpp"
-#include "manifest.hpp"
 #include "progress.hpp"
 #include "report_files.hpp"
 #include "tag_report.hpp"
@@ -270,23 +269,12 @@ int run_tag(const TagOptions& o) {
                o.device, e.what());
     return kExitCannotStart;
   }
-  Catalog catalog;
-  try {
-    catalog = load_catalog(o.catalog);
-  } catch (const ManifestError& e) {
-    fmt::print(stderr, "gloss tag: {}\n", e.what());
-    return kExitUsage;
-  }
+  int status = kExitOk;
+  const std::optional<Catalog> opened = open_catalog(o.catalog, "tag", status);
+  if (!opened) return status;
+  const Catalog& catalog = *opened;
   bool missed = false;
-  for (const CatalogProblem& p : catalog.problems) {
-    fmt::print(stderr, "gloss tag: {} {}: {}\n", p.missed_input ? "error:" : "warning:", p.path, p.message);
-    missed = missed || p.missed_input;
-  }
-  if (catalog.track_count() == 0) {
-    fmt::print(stderr, "gloss tag: nothing to do: no audio files found ({} other file{} skipped)\n",
-               catalog.skipped_files, catalog.skipped_files == 1 ? "" : "s");
-    return kExitCannotStart;
-  }
+  for (const CatalogProblem& p : catalog.problems) missed = missed || p.missed_input;
 
   RunReport report;
   report.settings.meter.true_peak = o.true_peak;
