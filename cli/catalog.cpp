@@ -8,6 +8,7 @@
 #include <string_view>
 #include <system_error>
 
+#include "ascii_case.hpp"
 #include "natural_order.hpp"
 
 namespace gloss::cli {
@@ -15,12 +16,6 @@ namespace gloss::cli {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string lower(std::string s) {
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
 
 bool is_hidden(const fs::path& path) {
   const std::string name = path.filename().string();
@@ -171,7 +166,7 @@ constexpr std::array<std::string_view, 13> kExtensions = {
 }  // namespace
 
 bool has_audio_extension(const fs::path& path) {
-  const std::string ext = lower(path.extension().string());
+  const std::string ext = ascii_lower(path.extension().string());
   return std::find(kExtensions.begin(), kExtensions.end(), ext) != kExtensions.end();
 }
 

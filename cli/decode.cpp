@@ -154,12 +154,19 @@ std::int64_t bytes_per_frame(int format, int channels) {
   }
 }
 
-// What libsndfile noted while reading the header.
-std::string sndfile_log(SNDFILE* file) {
+// What libsndfile noted while reading the header, a line each, leading spaces removed.
+std::vector<std::string> sndfile_log_lines(SNDFILE* file) {
   std::string log(16384, '\0');
   sf_command(file, SFC_GET_LOG_INFO, log.data(), static_cast<int>(log.size()));
   log.resize(log.find('\0'));
-  return log;
+  std::vector<std::string> lines;
+  for (std::size_t at = 0; at < log.size();) {
+    const std::size_t end = std::min(log.find('\n', at), log.size());
+    const std::size_t first = log.find_first_not_of(' ', at);
+    if (first < end) lines.push_back(log.substr(first, end - first));
+    at = end + 1;
+  }
+  return lines;
 }
 
 // libsndfile silently shortens a WAV/AIFF data chunk whose length runs past the end of the
@@ -167,18 +174,11 @@ std::string sndfile_log(SNDFILE* file) {
 // to us. Returns the claimed and present byte counts, or nothing. Streamed WAVs that write
 // 0xFFFFFFFF ("length unknown") are not truncated.
 std::optional<std::pair<std::uint64_t, std::uint64_t>> truncated_data_chunk(SNDFILE* file) {
-  const std::string log = sndfile_log(file);
-  std::size_t at = 0;
-  while (at < log.size()) {
-    const std::size_t end = std::min(log.find('\n', at), log.size());
-    const std::string line = log.substr(at, end - at);
-    at = end + 1;
-    const std::size_t first = line.find_first_not_of(' ');
-    if (first == std::string::npos || (line.compare(first, 4, "data") != 0 && line.compare(first, 4, "SSND") != 0))
-      continue;
+  for (const std::string& line : sndfile_log_lines(file)) {
+    if (line.compare(0, 4, "data") != 0 && line.compare(0, 4, "SSND") != 0) continue;
     unsigned long long claimed = 0, present = 0;
-    if (std::sscanf(line.c_str() + first + 4, " : %llu (should be %llu)", &claimed, &present) == 2 &&
-        claimed > present && claimed < 0xFFFFFF00ull)
+    if (std::sscanf(line.c_str() + 4, " : %llu (should be %llu)", &claimed, &present) == 2 && claimed > present &&
+        claimed < 0xFFFFFF00ull)
       return std::pair<std::uint64_t, std::uint64_t>{claimed, present};
   }
   return std::nullopt;
@@ -188,17 +188,9 @@ std::optional<std::pair<std::uint64_t, std::uint64_t>> truncated_data_chunk(SNDF
 // libsndfile's log). libsndfile believes the data chunk instead and reports fewer frames
 // when the file is cut short; a declared count above what it found is a truncated file.
 std::optional<std::uint64_t> declared_frames(SNDFILE* file) {
-  const std::string log = sndfile_log(file);
-  std::size_t at = 0;
-  while (at < log.size()) {
-    const std::size_t end = std::min(log.find('\n', at), log.size());
-    const std::string line = log.substr(at, end - at);
-    at = end + 1;
-    const std::size_t first = line.find_first_not_of(' ');
+  for (const std::string& line : sndfile_log_lines(file)) {
     unsigned long long frames = 0;
-    if (first != std::string::npos && line.compare(first, 6, "Frames") == 0 &&
-        std::sscanf(line.c_str() + first + 6, " : %llu", &frames) == 1)
-      return frames;
+    if (line.compare(0, 6, "Frames") == 0 && std::sscanf(line.c_str() + 6, " : %llu", &frames) == 1) return frames;
   }
   return std::nullopt;
 }

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "ascii_case.hpp"
 #include "manifest_checks.hpp"
 #include "output_paths.hpp"
 
@@ -15,12 +16,6 @@ namespace gloss::cli {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string lower(std::string s) {
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
 
 }  // namespace
 
@@ -86,7 +81,7 @@ void check_manifest_albums(const std::vector<ManifestAlbum>& albums, const std::
 }
 
 ManifestFormat manifest_format(const fs::path& file, std::string_view text) {
-  const std::string ext = lower(file.extension().string());
+  const std::string ext = ascii_lower(file.extension().string());
   if (ext == ".csv") return ManifestFormat::csv;
   if (ext == ".json") return ManifestFormat::json;
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);

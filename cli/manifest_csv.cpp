@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "manifest.hpp"
+#include "ascii_case.hpp"
 #include "manifest_checks.hpp"
 
 namespace gloss::cli {
@@ -139,18 +140,12 @@ std::string trim(std::string_view s) {
   return std::string(s.substr(b, s.find_last_not_of(" \t") - b + 1));
 }
 
-std::string lower(std::string s) {
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
-
 // The column index of each known name in this file (-1: absent).
 std::array<int, kColumnCount> read_header(const Record& header, const std::string& name) {
   std::array<int, kColumnCount> index;
   index.fill(-1);
   for (std::size_t i = 0; i < header.fields.size(); ++i) {
-    const std::string column = lower(trim(header.fields[i]));
+    const std::string column = ascii_lower(trim(header.fields[i]));
     std::size_t k = 0;
     while (k < kColumnCount && kColumnNames[k] != column) ++k;
     if (k == kColumnCount)

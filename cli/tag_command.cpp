@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 
+#include "ascii_case.hpp"
 #include "catalog.hpp"
 #include "album_measure.hpp"
 #include "device_option.hpp"
@@ -44,9 +45,7 @@ std::string settings_part(const std::string& value) {
 // True when the file carries a settings tag made with the same settings.
 bool tagged_alike(const CatalogTrack& t, const std::string& settings) {
   for (const auto& [name, value] : read_gain_tags(t.path)) {
-    std::string u = name;
-    std::transform(u.begin(), u.end(), u.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    if (u == kSettingsTag) return settings_part(value) == settings_part(settings);
+    if (ascii_upper(name) == kSettingsTag) return settings_part(value) == settings_part(settings);
   }
   return false;
 }

@@ -27,6 +27,7 @@
 #include <fmt/format.h>
 #include <system_error>
 
+#include "ascii_case.hpp"
 #include "number_format.hpp"
 
 namespace gloss::cli {
@@ -37,19 +38,9 @@ namespace {
 
 constexpr const char* kMp4Prefix = "----:com.apple.iTunes:";
 
-std::string upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // A tag gloss owns: any ReplayGain or R128 tag (replaced cleanly) and its own settings tag.
 bool is_gain_tag(const std::string& name) {
-  const std::string u = upper(name);
+  const std::string u = ascii_upper(name);
   return u.starts_with("REPLAYGAIN_") || u == "R128_TRACK_GAIN" || u == "R128_ALBUM_GAIN" || u == kSettingsTag;
 }
 
@@ -106,10 +97,10 @@ void read_id3v2(const TagLib::ID3v2::Tag* tag, std::map<std::string, std::string
 
 void apply_mp4(TagLib::MP4::Tag& tag, const std::vector<std::pair<std::string, std::string>>& tags) {
   std::vector<TagLib::String> doomed;
-  const std::string prefix = upper(kMp4Prefix);
+  const std::string prefix = ascii_upper(kMp4Prefix);
   for (const auto& [key, item] : tag.itemMap()) {
     const std::string k = key.to8Bit(true);
-    if (upper(k).starts_with(prefix) && is_gain_tag(k.substr(prefix.size()))) doomed.push_back(key);
+    if (ascii_upper(k).starts_with(prefix) && is_gain_tag(k.substr(prefix.size()))) doomed.push_back(key);
   }
   for (const TagLib::String& key : doomed) tag.removeItem(key);
   for (const auto& [name, value] : tags)
@@ -119,10 +110,10 @@ void apply_mp4(TagLib::MP4::Tag& tag, const std::vector<std::pair<std::string, s
 
 void read_mp4(const TagLib::MP4::Tag* tag, std::map<std::string, std::string>& out) {
   if (tag == nullptr) return;
-  const std::string prefix = upper(kMp4Prefix);
+  const std::string prefix = ascii_upper(kMp4Prefix);
   for (const auto& [key, item] : tag->itemMap()) {
     const std::string k = key.to8Bit(true);
-    if (!upper(k).starts_with(prefix) || !is_gain_tag(k.substr(prefix.size()))) continue;
+    if (!ascii_upper(k).starts_with(prefix) || !is_gain_tag(k.substr(prefix.size()))) continue;
     std::string& slot = out[k.substr(prefix.size())];
     if (!slot.empty()) slot += '\n';
     slot += item.toStringList().toString("\n").to8Bit(true);
@@ -230,7 +221,7 @@ std::vector<std::pair<std::string, std::string>> planned_tags(TagFormat format, 
   const bool xiph = format == TagFormat::Flac || format == TagFormat::OggVorbis || format == TagFormat::OggFlac ||
                     format == TagFormat::Opus;
   auto add = [&](const std::string& name, std::string value) {
-    out.emplace_back(name_case == TagCase::Lower && !xiph ? lower(name) : name, std::move(value));
+    out.emplace_back(name_case == TagCase::Lower && !xiph ? ascii_lower(name) : name, std::move(value));
   };
   if (format == TagFormat::Opus) {
     add("R128_TRACK_GAIN", std::to_string(r128_gain_q78(t.track_gain_db)));
