@@ -16,26 +16,12 @@
 #include "eq_design.hpp"
 #include "fir_cases.hpp"
 #include "gloss/error.hpp"
+#include "support/bits.hpp"
 
 namespace gloss {
 namespace {
 
-std::string hex(float v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%a (0x%08x)", static_cast<double>(v), std::bit_cast<std::uint32_t>(v));
-  return buf;
-}
-
-// Bitwise comparison; reports the first difference in hex.
-void expect_bits(std::span<const float> expected, std::span<const float> actual, const std::string& what) {
-  ASSERT_EQ(expected.size(), actual.size()) << what;
-  for (std::size_t i = 0; i < expected.size(); ++i)
-    if (std::bit_cast<std::uint32_t>(expected[i]) != std::bit_cast<std::uint32_t>(actual[i])) {
-      ADD_FAILURE() << what << ": first difference at sample " << i << ": expected " << hex(expected[i]) << ", got "
-                    << hex(actual[i]);
-      return;
-    }
-}
+using test::expect_same_bits;
 
 std::shared_ptr<const ExactFir> plan(const std::vector<double>& taps, ExactConvolutionOptions options = {}) {
   return std::make_shared<const ExactFir>(taps, options);
@@ -48,7 +34,7 @@ AudioTrack run(const ExactFir& fir, FftEngine& engine, const AudioTrack& track) 
 
 void expect_direct(const ExactFir& fir, const AudioTrack& input, const AudioTrack& output, const std::string& what) {
   for (int c = 0; c < input.channels; ++c)
-    expect_bits(test::direct_convolution(fir, input, c), output.channel(c), what + ", channel " + std::to_string(c));
+    expect_same_bits(test::direct_convolution(fir, input, c), output.channel(c), what + ", channel " + std::to_string(c));
 }
 
 // (1) Exactness against the direct integer convolution, many lengths and tap counts.
@@ -92,8 +78,8 @@ TEST(ExactConvolution, ThreadsAndBatchesGiveTheSameBits) {
     ASSERT_TRUE(one[t].error.empty()) << one[t].error;
     ASSERT_TRUE(many[t].error.empty()) << many[t].error;
     const AudioTrack alone = conv.convolve(tracks[t]);
-    expect_bits(alone.samples, one[t].output.samples, "1 thread, track " + std::to_string(t));
-    expect_bits(alone.samples, many[t].output.samples, "4 threads, track " + std::to_string(t));
+    expect_same_bits(alone.samples, one[t].output.samples, "1 thread, track " + std::to_string(t));
+    expect_same_bits(alone.samples, many[t].output.samples, "4 threads, track " + std::to_string(t));
     EXPECT_GT(one[t].max_distance, 0.0);
     EXPECT_LT(one[t].max_distance, 1e-3) << "measured distance to an integer, far below the 1/16 guard";
   }
@@ -110,16 +96,16 @@ TEST(ExactConvolution, SameBitsForAnyFftSizeAndPlan) {
   for (int n : {512, 2048, 8192, 65536}) {
     ExactConvolutionOptions options{.fft_size = n};
     const auto fir = plan(h, options);
-    expect_bits(reference.samples, run(*fir, estimate, x).samples, "N=" + std::to_string(n) + ", " + fir->describe());
+    expect_same_bits(reference.samples, run(*fir, estimate, x).samples, "N=" + std::to_string(n) + ", " + fir->describe());
   }
   for (int bits : {8, 11, 13}) {
     const auto fir = plan(h, {.fft_size = 2048, .limb_bits = bits});
-    expect_bits(reference.samples, run(*fir, estimate, x).samples, fir->describe());
+    expect_same_bits(reference.samples, run(*fir, estimate, x).samples, fir->describe());
   }
   FftwEngine measure(FftwPlanning::MeasureUnaligned);
   FftwEngine patient(FftwPlanning::Patient);
-  expect_bits(reference.samples, run(*base, measure, x).samples, measure.name());
-  expect_bits(reference.samples, run(*base, patient, x).samples, patient.name());
+  expect_same_bits(reference.samples, run(*base, measure, x).samples, measure.name());
+  expect_same_bits(reference.samples, run(*base, patient, x).samples, patient.name());
 
   // The raw transforms do differ between plans: the rounding is what makes them agree.
   const std::vector<double> limb = base->padded_tap_limb(0);
@@ -144,7 +130,7 @@ TEST(ExactConvolution, SameBitsOnEveryLoopCopy) {
     const AudioTrack reference = ExactConvolver(fir, engine, KernelIsa::Baseline).convolve(x);
     expect_direct(*fir, x, reference, "baseline loops, " + fir->describe());
     if (!kernel_isa_available(KernelIsa::Avx2)) continue;
-    expect_bits(reference.samples, ExactConvolver(fir, engine, KernelIsa::Avx2).convolve(x).samples,
+    expect_same_bits(reference.samples, ExactConvolver(fir, engine, KernelIsa::Avx2).convolve(x).samples,
                 "avx2 loops, " + fir->describe());
   }
   if (!kernel_isa_available(KernelIsa::Avx2)) std::cout << "no AVX2 here: only the baseline loops were run\n";
@@ -230,13 +216,13 @@ TEST(ExactConvolution, FlatFilterIsBitExactPassthrough) {
   }
   for (const auto& h : {std::vector<double>{1.0}, centred}) {
     const auto fir = plan(h);
-    expect_bits(x.samples, run(*fir, engine, x).samples, "flat " + fir->describe() + ", seed 555");
+    expect_same_bits(x.samples, run(*fir, engine, x).samples, "flat " + fir->describe() + ", seed 555");
   }
   // Off-grid inputs come back rounded to the 2^-24 grid; -0.0 becomes +0.0.
   AudioTrack small = test::planar_track(1, 4, 48000);
   small.samples = {1e-9f, 3 * 0x1p-26f, -0.0f, 0x1p-25f};
   const AudioTrack y = run(*plan({1.0}), engine, small);
-  expect_bits(std::vector<float>{0.0f, 0x1p-24f, 0.0f, 0.0f}, y.samples, "off-grid inputs");
+  expect_same_bits(std::vector<float>{0.0f, 0x1p-24f, 0.0f, 0.0f}, y.samples, "off-grid inputs");
 }
 
 // (7) Edge cases: empty, one sample, shorter than the FIR, silence, 8 kHz and 384 kHz, many channels.
