@@ -2,19 +2,13 @@
 
 #include <fmt/format.h>
 
+#include "device_spec.hpp"
 #include "gloss/backend.hpp"
 #include "gloss/error.hpp"
 
 namespace gloss::cli {
 
 namespace {
-
-// A number after "PREFIX:" (cuda:N, reference:SEED).
-bool numbered(const std::string& spec, const std::string& prefix) {
-  const std::size_t n = prefix.size();
-  return spec.starts_with(prefix) && spec.size() > n && spec.size() < n + 10 &&
-         spec.find_first_not_of("0123456789", n) == std::string::npos;
-}
 
 // "cuda:0,2" and "cuda:0,cuda:2" -> cuda:0, cuda:2; anything else -> itself.
 std::vector<std::string> split_devices(const std::string& spec) {
@@ -31,9 +25,12 @@ std::vector<std::string> split_devices(const std::string& spec) {
 }
 
 std::string validate_one(const std::string& spec) {
-  if (spec == "auto" || spec == "cpu" || spec == "reference" || spec == "cuda") return {};
-  if (numbered(spec, "cuda:") || numbered(spec, "reference:")) return {};
-  return "expected auto, cpu, reference, reference:SEED, cuda, cuda:N or a list cuda:0,2 (N a device number)";
+  try {
+    parse_device_spec(spec);
+    return {};
+  } catch (const Error&) {
+    return "expected auto, cpu, reference, reference:SEED, cuda, cuda:N or a list cuda:0,2 (N a device number)";
+  }
 }
 
 std::vector<std::string> usable_gpus() {

@@ -1,7 +1,7 @@
 // make_render_stages(): which render stages this build has, named like --device.
-#include <charconv>
 #include <string>
 
+#include "device_spec.hpp"
 #include "gloss/error.hpp"
 #include "render_stages.hpp"
 #if GLOSS_HAVE_CUDA
@@ -18,31 +18,25 @@ std::unique_ptr<RenderStages> make_cuda_stages(int device) {
   return std::make_unique<CudaRenderStages>(device);
 #else
   (void)device;
-  throw Error("this gloss was built without CUDA (no nvcc/cuFFT at build time); use --device cpu, "
-              "or rebuild with -DGLOSS_CUDA=ON on a machine with the CUDA Toolkit");
+  throw Error(kBuiltWithoutCuda);
 #endif
 }
 
 }  // namespace
 
 std::unique_ptr<RenderStages> make_render_stages(std::string_view spec) {
-  if (spec == "cpu") return std::make_unique<CpuRenderStages>();
-  if (spec == "auto") {
+  const DeviceSpec d = parse_device_spec(spec);
+  switch (d.kind) {
+    case DeviceSpec::Kind::Cpu: return std::make_unique<CpuRenderStages>();
+    case DeviceSpec::Kind::Cuda: return make_cuda_stages(d.cuda_device);
+    case DeviceSpec::Kind::Reference:
+      throw Error("unknown render device '" + std::string(spec) + "': use auto, cpu, cuda or cuda:N");
+    case DeviceSpec::Kind::Auto: break;
+  }
 #if GLOSS_HAVE_CUDA
-    if (const std::vector<int> usable = usable_cuda_devices(); !usable.empty()) return make_cuda_stages(usable.front());
+  if (const std::vector<int> usable = usable_cuda_devices(); !usable.empty()) return make_cuda_stages(usable.front());
 #endif
-    return std::make_unique<CpuRenderStages>();
-  }
-  if (spec == "cuda") return make_cuda_stages(0);
-  if (spec.starts_with("cuda:")) {
-    const std::string_view index = spec.substr(5);
-    int device = -1;
-    const auto [ptr, ec] = std::from_chars(index.data(), index.data() + index.size(), device);
-    if (ec != std::errc() || ptr != index.data() + index.size() || device < 0)
-      throw Error("bad device '" + std::string(spec) + "': expected cuda:N with N a device number");
-    return make_cuda_stages(device);
-  }
-  throw Error("unknown render device '" + std::string(spec) + "': use auto, cpu, cuda or cuda:N");
+  return std::make_unique<CpuRenderStages>();
 }
 
 }  // namespace gloss

@@ -7,6 +7,7 @@
 #include <limits>
 #include <string>
 
+#include "device_spec.hpp"
 #include "gloss/error.hpp"
 #include "render_chain.hpp"
 #include "render_fingerprint.hpp"
@@ -102,7 +103,13 @@ TEST(RenderStages, FactoryNamesWhatItMakesAndRefusesWhatItCannot) {
     make_render_stages("gpu");
     FAIL() << "an unknown device must be refused";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("unknown render device 'gpu'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("unknown device 'gpu'"), std::string::npos) << e.what();
+  }
+  try {
+    make_render_stages("reference");
+    FAIL() << "the reference executor has no render stages";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("unknown render device 'reference'"), std::string::npos) << e.what();
   }
   try {
     make_render_stages("cuda:first");
@@ -110,6 +117,16 @@ TEST(RenderStages, FactoryNamesWhatItMakesAndRefusesWhatItCannot) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("expected cuda:N"), std::string::npos) << e.what();
   }
+  // One parser serves the meter backends and the render stages.
+  EXPECT_EQ(parse_device_spec("auto").kind, DeviceSpec::Kind::Auto);
+  EXPECT_EQ(parse_device_spec("cuda").cuda_device, 0);
+  EXPECT_EQ(parse_device_spec("cuda:3").cuda_device, 3);
+  EXPECT_TRUE(parse_device_spec("reference:7").shuffled);
+  EXPECT_EQ(parse_device_spec("reference:7").shuffle_seed, 7u);
+  EXPECT_FALSE(parse_device_spec("reference").shuffled);
+  EXPECT_THROW(parse_device_spec("cuda:-1"), Error);
+  EXPECT_THROW(parse_device_spec("reference:x"), Error);
+  EXPECT_THROW(parse_device_spec("cpu:0"), Error);
   // auto is the CPU or a CUDA device, never anything else.
   const std::string automatic = make_render_stages("auto")->name();
   EXPECT_TRUE(automatic == "cpu" || automatic.starts_with("cuda:")) << automatic;
