@@ -240,6 +240,7 @@ CLI::App* add_tag_command(CLI::App& app, TagOptions& o) {
       "Examples:\n"
       "  gloss tag ~/Music/Album\n"
       "  gloss tag catalog/ --skip-tagged --device cuda:0\n"
+      "  gloss tag catalog/ --json tags.json --html tags.html   (measurements + what was written)\n"
       "  gloss tag a.mp3 b.mp3 --dry-run --peak sample --case lower\n"
       "Exit status: 0 every file tagged (or skipped); 1 some files could not be measured or\n"
       "tagged (they are listed and left unchanged; the rest were tagged); 2 usage error; 3 no\n"
